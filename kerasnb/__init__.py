@@ -1,0 +1,18 @@
+"""kerasnb: the Keras 3 API on hot-switchable backends, made for Jupyter.
+
+Example:
+    >>> import kerasnb as keras
+    >>> keras.config.set_backend("numpy").target
+    'numpy'
+    >>> keras.ops.add(1, 2)
+"""
+
+__version__ = "0.1.0"
+
+from kerasnb import backend, config, ops  # noqa: F401,E402
+from kerasnb.engine.tensors import KerasTensor, Variable  # noqa: F401,E402
+
+
+def version():
+    """The kerasnb version string."""
+    return __version__

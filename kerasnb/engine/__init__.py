@@ -1,0 +1,1 @@
+"""The multi-backend engine. It never imports the notebook layer (widgets/, magics/)."""

@@ -1,0 +1,224 @@
+"""The runtime backend: which framework runs the ops, switchable at any time.
+
+Only this package imports frameworks, and only when a backend is first used.
+
+Example:
+    >>> from kerasnb.engine import backend
+    >>> with backend.use_backend("numpy"):
+    ...     backend.current()
+    'numpy'
+"""
+
+import collections
+import contextlib
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import threading
+import time
+import weakref
+
+from kerasnb.engine import config, dtypes
+
+NAMES = ("numpy", "jax", "torch", "tensorflow", "openvino")
+TRAINABLE = ("jax", "torch", "tensorflow")
+_AUTO_ORDER = ("jax", "torch", "tensorflow", "numpy")
+_DISTRIBUTIONS = {
+    "numpy": ("numpy", "numpy"), "jax": ("jax", "jax"), "torch": ("torch", "torch"),
+    "tensorflow": ("tensorflow", "tensorflow-cpu"), "openvino": ("openvino", "openvino"),
+}
+
+BackendInfo = collections.namedtuple(
+    "BackendInfo", ["name", "installed", "version", "devices", "current"])
+SwitchReport = collections.namedtuple(
+    "SwitchReport", ["source", "target", "variables", "bytes", "milliseconds"])
+
+
+class _State:
+    name = None        # resolved lazily so that importing kerasnb stays framework-free
+    module = None      # the active backend package, imported on first use
+    modules = {}
+    scoped = False     # True inside evaluating(): ops run elsewhere, Variables stay put
+    busy = 0           # > 0 while fit() or another backend-bound job runs
+    lock = threading.Lock()
+
+
+_state = _State()
+_live_variables = weakref.WeakValueDictionary()  # id -> Variable; no __eq__ calls
+
+
+def _check_name(name):
+    if name not in NAMES:
+        raise ValueError(
+            f"Unknown backend {name!r}: `backend` must be one of {', '.join(NAMES)}.")
+    return name
+
+
+def is_installed(name):
+    """Whether the framework behind backend `name` can be imported (without importing it)."""
+    return importlib.util.find_spec(_DISTRIBUTIONS[_check_name(name)][0]) is not None
+
+
+def _version(name):
+    for dist in (_DISTRIBUTIONS[name][1], _DISTRIBUTIONS[name][0]):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _resolve_default():
+    for var in ("KERASNB_BACKEND", "KERAS_BACKEND"):
+        if os.environ.get(var):
+            return _check_name(os.environ[var].strip().lower())
+    configured = config.read_user_config().get("backend")
+    if configured:
+        return _check_name(str(configured).lower())
+    return next(n for n in _AUTO_ORDER if is_installed(n))
+
+
+def current():
+    """The name of the active backend, e.g. ``'jax'``; imports no framework."""
+    if _state.name is None:
+        _state.name = _resolve_default()
+    return _state.name
+
+
+def load(name):
+    """Imports and returns the backend package `name`.
+
+    Raises:
+        ValueError: `name` is not a backend.
+        ImportError: its framework is not installed; the message names the pip extra.
+    """
+    module = _state.modules.get(_check_name(name))
+    if module is None:
+        if not is_installed(name):
+            raise ImportError(
+                f"The {name} backend needs {_DISTRIBUTIONS[name][1]}, which is not installed: "
+                f"pip install 'kerasnb[{name}]'")
+        module = importlib.import_module(f"{__name__}.{name}")
+        _state.modules[name] = module
+    return module
+
+
+def get():
+    """The active backend package (imported on first use)."""
+    module = _state.module
+    if module is None:
+        module = _state.module = load(current())
+    return module
+
+
+def track(variable):
+    """Registers a live Variable so that it follows backend switches."""
+    _live_variables[id(variable)] = variable
+
+
+def live_variables():
+    return list(_live_variables.values())
+
+
+@contextlib.contextmanager
+def busy(reason="fit()"):
+    """Marks the backend as in use (e.g. during fit); switching is refused meanwhile."""
+    with _state.lock:
+        _state.busy += 1
+        _state.reason = reason
+    try:
+        yield
+    finally:
+        with _state.lock:
+            _state.busy -= 1
+
+
+def set_backend(name):
+    """Switches the active backend and moves every live Variable to it.
+
+    Args:
+        name: one of ``numpy``, ``jax``, ``torch``, ``tensorflow``, ``openvino``.
+
+    Returns:
+        A `SwitchReport(source, target, variables, bytes, milliseconds)`.
+
+    Example:
+        >>> report = set_backend("numpy")
+    """
+    _check_name(name)
+    if _state.busy:
+        raise RuntimeError(
+            f"Cannot switch the backend to {name!r} while {_state.reason} is running; "
+            "switch after it returns.")
+    source = current()
+    start = time.perf_counter()
+    target = load(name)
+    nbytes = 0
+    with _state.lock:
+        if _state.busy:
+            raise RuntimeError(
+                f"Cannot switch the backend to {name!r} while {_state.reason} is running.")
+        # Convert everything first, then commit: a failure leaves every Variable as it was.
+        moves = [(v, v._converted(target)) for v in live_variables() if v._module is not target]
+        for variable, value in moves:
+            variable._value, variable._module = value, target
+            nbytes += variable.size * dtypes.itemsize(variable.dtype)
+        moved = len(moves)
+        _state.name, _state.module = name, target
+    ms = (time.perf_counter() - start) * 1000.0
+    return SwitchReport(source, name, moved, nbytes, ms)
+
+
+@contextlib.contextmanager
+def use_backend(name):
+    """Runs a block under backend `name`, then switches back (also on error).
+
+    Example:
+        >>> with use_backend("numpy"):
+        ...     pass
+    """
+    previous = current()
+    set_backend(name)
+    try:
+        yield get()
+    finally:
+        set_backend(previous)
+
+
+@contextlib.contextmanager
+def evaluating(name):
+    """Runs ops on backend `name` for a moment without moving any Variable.
+
+    Used by symbolic rules that evaluate the NumPy reference on placeholder arrays.
+    """
+    saved = _state.name, _state.module, _state.scoped
+    _state.name, _state.module, _state.scoped = name, load(name), True
+    try:
+        yield _state.module
+    finally:
+        _state.name, _state.module, _state.scoped = saved
+
+
+def available():
+    """Every backend: name, installed?, version, devices, and whether it is current.
+
+    Installed frameworks are imported to list their devices.
+
+    Example:
+        >>> [b.name for b in available()]
+        ['numpy', 'jax', 'torch', 'tensorflow', 'openvino']
+    """
+    active = current()
+    rows = []
+    for name in NAMES:
+        installed = is_installed(name)
+        devices = ()
+        if installed:
+            try:
+                devices = tuple(load(name).devices())
+            except Exception as exc:  # a broken install is reported, not raised
+                devices = (f"error: {exc}",)
+        rows.append(BackendInfo(name, installed, _version(name) if installed else None,
+                                devices, name == active))
+    return rows

@@ -1,0 +1,84 @@
+"""TensorFlow backend core: tensor conversion, dtypes, shapes, and the autodiff entry point."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from kerasnb.engine import dtypes  # noqa: E402
+from kerasnb.engine.backend import common  # noqa: E402
+
+__all__ = ["NAME", "Tensor", "devices", "is_tensor", "convert_to_tensor", "convert_to_numpy",
+           "cast", "dtype_of", "shape", "value_and_grad"]
+
+NAME = "tensorflow"
+Tensor = type(tf.constant(0.0))
+
+
+def devices():
+    return [f"{d.device_type.lower()}:{i}" for i, d in enumerate(tf.config.list_physical_devices())]
+
+
+def is_tensor(x):
+    return tf.is_tensor(x)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """A tf.Tensor from `x` (Python data, an array, a Variable or another framework's tensor)."""
+    if tf.is_tensor(x):
+        if dtype is not None and x.dtype != tf.as_dtype(dtypes.standardize_dtype(dtype)):
+            x = tf.cast(x, dtypes.standardize_dtype(dtype))
+        return x
+    if hasattr(x, "_migrate"):
+        return convert_to_tensor(x.value, dtype)
+    if common.is_foreign_tensor(x) or isinstance(x, (np.ndarray, np.generic)):
+        x = np.asarray(common.to_numpy_any(x))
+        return convert_to_tensor(tf.convert_to_tensor(x), dtype)
+    return tf.convert_to_tensor(x, dtype=common.python_dtype(x, dtype))
+
+
+def convert_to_numpy(x):
+    x = convert_to_tensor(x)
+    return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+
+
+def cast(x, dtype):
+    x = convert_to_tensor(x)
+    dtype = dtypes.standardize_dtype(dtype)
+    return x if x.dtype == dtype else tf.cast(x, dtype)
+
+
+def dtype_of(x):
+    return dtypes.standardize_dtype(x.dtype.name)
+
+
+def shape(x):
+    """Static shape where known; unknown dims (inside tf.function) are dynamic scalars."""
+    static = x.shape.as_list() if x.shape.rank is not None else None
+    if static is not None and None not in static:
+        return tuple(static)
+    dynamic = tf.shape(x)
+    return tuple(d if d is not None else dynamic[i] for i, d in enumerate(static or []))
+
+
+def value_and_grad(fn, argnums=0, has_aux=False):
+    """``fn``'s value and its gradient with respect to the `argnums` arguments."""
+
+    def run(*args):
+        positions = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+        args = list(args)
+        for i in positions:
+            args[i] = tf.nest.map_structure(convert_to_tensor, args[i])
+        with tf.GradientTape() as tape:
+            for i in positions:
+                tape.watch(args[i])
+            out = fn(*args)
+        value, aux = out if has_aux else (out, None)
+        grads = tape.gradient(value, [args[i] for i in positions],
+                              unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        result = grads[0] if isinstance(argnums, int) else tuple(grads)
+        return ((value, aux) if has_aux else value), result
+
+    return run

@@ -1,0 +1,1 @@
+"""keras.ops implementation: one public function per op (see op.py)."""

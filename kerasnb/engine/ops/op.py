@@ -1,0 +1,113 @@
+"""The op pattern: one public function per op, a symbolic rule, and a backend lookup.
+
+An op is written once::
+
+    @op(rules.unary_float)
+    def sqrt(x):
+        \"\"\"Docstring.\"\"\"
+
+and dispatched at call time: KerasTensor inputs go to the rule (shape and dtype only,
+no framework needed); everything else goes to the active backend's function of the same
+name in the op's family module (``backend/<name>/<family>.py``). If the backend has none,
+the decorated body runs instead: a composite written with other kerasnb ops, so it works
+on every backend. A body that is only a docstring means "native only": a backend without
+it raises ``NotImplementedError`` naming the op and the backend.
+"""
+
+import functools
+import inspect
+
+from kerasnb.engine import backend
+from kerasnb.engine.tensors import KerasTensor, Node
+
+_state = backend._state
+
+
+def _docstring_only():
+    """A body that is only a docstring."""
+
+
+_EMPTY_BODIES = {_docstring_only.__code__.co_code, (lambda: None).__code__.co_code}
+
+
+def flatten(x):
+    """Leaves of nested lists, tuples and dicts (a tiny version of `kerasnb.tree.flatten`)."""
+    if isinstance(x, (list, tuple)):
+        return [leaf for item in x for leaf in flatten(item)]
+    if isinstance(x, dict):
+        return [leaf for key in sorted(x) for leaf in flatten(x[key])]
+    return [x]
+
+
+def pack(structure, flat):
+    """Rebuilds `structure` (lists, tuples, dicts) with the leaves of `flat`, in order."""
+    leaves = iter(flat)
+
+    def build(x):
+        if isinstance(x, (list, tuple)):
+            return type(x)(build(v) for v in x)
+        if isinstance(x, dict):
+            return {k: build(x[k]) for k in sorted(x)}
+        return next(leaves)
+
+    return build(structure)
+
+
+def has_symbolic(args, kwargs=None):
+    """True if any argument, or an item of a list/tuple argument, is a KerasTensor."""
+    for arg in args:
+        if isinstance(arg, KerasTensor):
+            return True
+        if type(arg) in (list, tuple, dict) and any(isinstance(a, KerasTensor) for a in flatten(arg)):
+            return True
+    return bool(kwargs) and has_symbolic(tuple(kwargs.values()))
+
+
+def symbolic_call(operation, rule, args, kwargs):
+    """Runs `rule` and records the call in the history of every KerasTensor it returns."""
+    outputs = rule(*args, **kwargs)
+    node = Node(operation, args, kwargs, outputs)
+    for out in flatten(outputs):
+        if isinstance(out, KerasTensor):
+            out.history = node
+    return outputs
+
+
+def op(rule, family="numpy", name=None):
+    """Decorator turning `fn` into a multi-backend op with symbolic rule `rule`.
+
+    Args:
+        rule: ``rule(*args, **kwargs)`` returns the output KerasTensor(s).
+        family: backend module holding the native implementations
+            (``numpy``, ``nn``, ``math``, ``linalg``, ``image``, ``core``, ``random``).
+        name: backend function name, defaults to the function's own.
+
+    Example:
+        >>> @op(rules.unary_same)
+        ... def negative(x):
+        ...     \"\"\"Negates `x` elementwise.\"\"\"
+    """
+
+    def decorate(fn):
+        opname = name or fn.__name__
+        fallback = None if fn.__code__.co_code in _EMPTY_BODIES else fn
+
+        def missing(*args, **kwargs):
+            raise NotImplementedError(
+                f"`{opname}` is not implemented on the {backend.current()} backend.")
+
+        default = fallback or missing
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if has_symbolic(args, kwargs):
+                return symbolic_call(wrapper, rule, args, kwargs)
+            module = _state.module or backend.get()
+            return getattr(getattr(module, family), opname, default)(*args, **kwargs)
+
+        wrapper.rule = rule
+        wrapper.family = family
+        wrapper.__signature__ = inspect.signature(fn)
+        return wrapper
+
+    return decorate

@@ -1,0 +1,37 @@
+"""Shared fixtures: run a test once per installed backend, and restore global state."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERASNB_HOME", os.path.join(os.path.dirname(__file__), ".kerasnb-home"))
+
+import pytest  # noqa: E402
+
+from kerasnb.engine import backend as engine_backend  # noqa: E402
+from kerasnb.engine import config  # noqa: E402
+
+OP_BACKENDS = ("numpy", "jax", "torch", "tensorflow")
+TRAINABLE = ("jax", "torch", "tensorflow")
+
+
+@pytest.fixture(autouse=True)
+def _restore_globals():
+    saved_backend = engine_backend.current()
+    saved = dict(config._settings)
+    yield
+    config._settings.update(saved)
+    engine_backend.set_backend(saved_backend)
+
+
+@pytest.fixture(params=OP_BACKENDS)
+def backend(request):
+    """Runs the test under each op backend; yields its name."""
+    engine_backend.set_backend(request.param)
+    yield request.param
+
+
+@pytest.fixture(params=TRAINABLE)
+def trainable_backend(request):
+    """Runs the test under each backend that has autodiff; yields its name."""
+    engine_backend.set_backend(request.param)
+    yield request.param
