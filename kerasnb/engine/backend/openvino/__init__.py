@@ -33,4 +33,4 @@ class _Unimplemented:
         return missing
 
 
-numpy = nn = math = linalg = image = random = core = _Unimplemented("ops")
+numpy = nn = conv = math = linalg = image = random = core = control = _Unimplemented("ops")

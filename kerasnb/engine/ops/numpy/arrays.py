@@ -1,1 +1,3 @@
+"""Array creation, shape manipulation, joining and splitting."""
+
 __all__ = []

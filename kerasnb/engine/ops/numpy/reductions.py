@@ -1,4 +1,4 @@
-"""Reductions, statistics, cumulative ops, sorting and searching."""
+"""Reductions, statistics, cumulative and segment ops, sorting and searching."""
 
 from kerasnb.engine import dtypes
 from kerasnb.engine.ops import rules
