@@ -14,6 +14,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet "torch==2.13.0"
 	$(BIN)/pip install --quiet -e ".[all,notebook,test]" "torch==2.13.0"
+	$(BIN)/opt_in_out --opt_out >/dev/null  # OpenVINO telemetry off: no network calls from tests
 	touch $(STAMP)
 
 install: $(STAMP)

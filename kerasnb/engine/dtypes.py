@@ -6,6 +6,8 @@ Promotion follows a lattice with "weak" Python scalars: ``int8 + 1`` stays
 
 import functools
 
+import numpy as np
+
 from kerasnb.engine import config
 
 BOOL = ("bool",)
@@ -75,9 +77,14 @@ def standardize_dtype(dtype):
         name = dtype
     elif dtype in _WEAK:
         return _resolve(_WEAK[dtype])
+    elif isinstance(dtype, type):  # NumPy / JAX scalar types such as np.float32
+        try:
+            name = np.dtype(dtype).name
+        except TypeError:
+            name = dtype.__name__
     else:
         name = getattr(dtype, "name", None) or str(dtype)
-    name = name.rsplit(".", 1)[-1].replace("'>", "")
+    name = name.rsplit(".", 1)[-1]
     name = _ALIASES.get(name, name)
     if name not in ALL:
         raise ValueError(f"Invalid dtype: expected one of {', '.join(ALL)}; received {dtype!r}.")

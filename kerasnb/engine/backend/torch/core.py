@@ -50,6 +50,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return convert_to_tensor(x.value, dtype)
     if common.is_foreign_tensor(x) or isinstance(x, (np.ndarray, np.generic)):
         array = np.asarray(common.to_numpy_any(x))
+        if not array.flags.writeable:  # e.g. a view of a JAX buffer; torch needs its own copy
+            array = array.copy()
         if array.dtype.name == "bfloat16":
             out = torch.from_numpy(array.astype(np.float32)).to(torch.bfloat16)
         else:

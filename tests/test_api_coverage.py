@@ -1,0 +1,56 @@
+"""Every public name of the Keras 3.15.1 inventory in scope exists in kerasnb, as a real module."""
+
+import importlib
+import inspect
+import os
+
+import pytest
+
+API = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "api")
+API = os.environ.get("KERASNB_API_DIR", os.path.normpath(API))
+
+# keras namespace -> kerasnb module; each grows as its issue lands.
+NAMESPACES = {
+    "keras.ops": "kerasnb.ops",
+    "keras.ops.nn": "kerasnb.ops.nn",
+    "keras.ops.linalg": "kerasnb.ops.linalg",
+    "keras.ops.image": "kerasnb.ops.image",
+    "keras.ops.numpy": "kerasnb.ops.numpy",
+    "keras.random": "kerasnb.random",
+    "keras.tree": "kerasnb.tree",
+}
+
+
+def inventory(namespace):
+    with open(os.path.join(API, f"{namespace}.txt")) as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if not line.startswith("#")]
+    return [(kind, text.split("(", 1)[0], text) for kind, text in rows]
+
+
+@pytest.mark.parametrize("namespace", sorted(NAMESPACES))
+def test_every_name_exists_with_keras_parameters(namespace):
+    module = importlib.import_module(NAMESPACES[namespace])
+    missing, mismatched = [], []
+    for kind, name, text in inventory(namespace):
+        obj = getattr(module, name, None)
+        if obj is None:
+            missing.append(name)
+            continue
+        expected = [p.split("=")[0].strip().lstrip("*") for p in text[len(name) + 1:-1].split(",") if p.strip()]
+        target = obj.__init__ if inspect.isclass(obj) else obj
+        try:
+            params = [p.name for p in inspect.signature(target).parameters.values() if p.name != "self"]
+        except (TypeError, ValueError):
+            continue
+        if [p for p in params if p not in ("args", "kwargs")] != [p for p in expected if p not in ("args", "kwargs")]:
+            mismatched.append(f"{name}: {params} != {expected}")
+    assert not missing, f"{namespace} lacks {missing}"
+    assert not mismatched, "\n".join(mismatched)
+
+
+def test_public_namespaces_are_importable_modules():
+    from kerasnb.ops import matmul  # noqa: F401
+    from kerasnb.ops.nn import relu  # noqa: F401
+    from kerasnb.random import normal  # noqa: F401
+    import kerasnb.ops as ops
+    assert ops.numpy.add is ops.add
