@@ -9,7 +9,7 @@ Example:
 
 __version__ = "0.1.0"
 
-from kerasnb import backend, config, ops  # noqa: F401,E402
+from kerasnb import backend, config, ops, random, tree, utils  # noqa: F401,E402
 from kerasnb.engine.tensors import KerasTensor, Variable  # noqa: F401,E402
 
 

@@ -45,6 +45,7 @@ class _State:
 
 
 _state = _State()
+native_types = {int, float, bool, complex}  # grows with each loaded backend's tensor types
 _live_variables = weakref.WeakValueDictionary()  # id -> Variable; no __eq__ calls
 
 
@@ -100,6 +101,7 @@ def load(name):
                 f"The {name} backend needs {_DISTRIBUTIONS[name][1]}, which is not installed: "
                 f"pip install 'kerasnb[{name}]'")
         module = importlib.import_module(f"{__name__}.{name}")
+        native_types.add(module.Tensor)
         _state.modules[name] = module
     return module
 

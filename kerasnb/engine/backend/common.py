@@ -1,5 +1,7 @@
 """Framework-free helpers shared by the backend packages (duck-typed, imports no framework)."""
 
+import re
+
 import numpy as np
 
 from kerasnb.engine import dtypes
@@ -63,3 +65,50 @@ def binary_operands(convert, x1, x2, dtype=None):
     if dtype is None:
         dtype = dtypes.result_type(operand_dtype(x1), operand_dtype(x2))
     return convert(x1, dtype), convert(x2, dtype)
+
+
+def _range(dtype):
+    """The smallest and largest values of a Keras dtype, as Python numbers."""
+    import ml_dtypes
+
+    name = dtypes.standardize_dtype(dtype)
+    if name == "bool":
+        return 0, 1
+    if dtypes.is_int(name):
+        info = ml_dtypes.iinfo(numpy_dtype(name))
+        return int(info.min), int(info.max)
+    info = ml_dtypes.finfo(numpy_dtype(name))
+    return float(info.min), float(info.max)
+
+
+def saturation_limits(source, target):
+    """Clip bounds, in dtype `source`, that keep a cast to `target` within range.
+
+    A bound that `source` cannot represent exactly is moved towards zero until it fits.
+
+    Example:
+        >>> saturation_limits("float32", "int32")
+        (np.float32(-2.1474836e+09), np.float32(2.1474835e+09))
+    """
+    kind = numpy_dtype(source)
+    (source_lo, source_hi), (target_lo, target_hi) = _range(source), _range(target)
+    lo = np.asarray(max(source_lo, target_lo)).astype(kind)
+    hi = np.asarray(min(source_hi, target_hi)).astype(kind)
+    if lo.item() < target_lo:  # compared as Python numbers, exactly
+        lo = np.nextafter(lo, np.zeros((), kind))
+    if hi.item() > target_hi:
+        hi = np.nextafter(hi, np.zeros((), kind))
+    return lo[()], hi[()]
+
+
+def core_ndims(signature, count):
+    """The number of core dims of each of `count` inputs of a gufunc `signature`.
+
+    Example:
+        >>> core_ndims("(m,n),(n)->(m)", 2)
+        [2, 1]
+    """
+    if signature is None:
+        return [0] * count
+    groups = re.findall(r"\(([^()]*)\)", signature.split("->")[0])
+    return [len([d for d in group.split(",") if d.strip()]) for group in groups]

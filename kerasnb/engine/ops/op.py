@@ -53,12 +53,16 @@ def pack(structure, flat):
     return build(structure)
 
 
+_CONTAINERS = (list, tuple, dict)
+_PLAIN = backend.native_types  # types that can never hold a KerasTensor
+
+
 def has_symbolic(args, kwargs=None):
-    """True if any argument, or an item of a list/tuple argument, is a KerasTensor."""
+    """True if any argument, or a leaf of a list/tuple/dict argument, is a KerasTensor."""
     for arg in args:
         if isinstance(arg, KerasTensor):
             return True
-        if type(arg) in (list, tuple, dict) and any(isinstance(a, KerasTensor) for a in flatten(arg)):
+        if type(arg) in _CONTAINERS and any(isinstance(a, KerasTensor) for a in flatten(arg)):
             return True
     return bool(kwargs) and has_symbolic(tuple(kwargs.values()))
 
@@ -98,12 +102,36 @@ def op(rule, family="numpy", name=None):
 
         default = fallback or missing
 
+        impls = {}  # backend package -> its function for this op, resolved once
+
+        def resolve():
+            module = _state.module or backend.get()
+            impl = impls[module] = getattr(getattr(module, family), opname, default)
+            return impl
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             if has_symbolic(args, kwargs):
                 return symbolic_call(wrapper, rule, args, kwargs)
-            module = _state.module or backend.get()
-            return getattr(getattr(module, family), opname, default)(*args, **kwargs)
+            return (impls.get(_state.module) or resolve())(*args, **kwargs)
+
+        # Hot path for ops of one or two plain tensor arguments (add, matmul, exp, ...):
+        # no argument packing, and a set lookup instead of the symbolic scan.
+        params = list(inspect.signature(fn).parameters.values())
+        if 1 <= len(params) <= 2 and all(
+                p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty for p in params):
+            general = wrapper
+            if len(params) == 1:
+                def wrapper(x):
+                    if type(x) in _PLAIN:
+                        return (impls.get(_state.module) or resolve())(x)
+                    return general(x)
+            else:
+                def wrapper(x1, x2):
+                    if type(x1) in _PLAIN and type(x2) in _PLAIN:
+                        return (impls.get(_state.module) or resolve())(x1, x2)
+                    return general(x1, x2)
+            functools.update_wrapper(wrapper, fn)
 
         wrapper.rule = rule
         wrapper.family = family

@@ -63,6 +63,10 @@ def shape(x):
     return tuple(d if d is not None else dynamic[i] for i, d in enumerate(static or []))
 
 
+def _dense(grad):
+    return tf.convert_to_tensor(grad) if isinstance(grad, tf.IndexedSlices) else grad
+
+
 def value_and_grad(fn, argnums=0, has_aux=False):
     """``fn``'s value and its gradient with respect to the `argnums` arguments."""
 
@@ -78,6 +82,7 @@ def value_and_grad(fn, argnums=0, has_aux=False):
         value, aux = out if has_aux else (out, None)
         grads = tape.gradient(value, [args[i] for i in positions],
                               unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        grads = tf.nest.map_structure(_dense, grads)  # gathers give IndexedSlices
         result = grads[0] if isinstance(argnums, int) else tuple(grads)
         return ((value, aux) if has_aux else value), result
 

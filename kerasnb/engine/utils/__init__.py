@@ -1,0 +1,1 @@
+"""Engine utilities that need no framework (e.g. `tree`, for nested structures)."""

@@ -1,0 +1,9 @@
+"""`kerasnb.utils` (`keras.utils`): the utilities that the rest of kerasnb relies on.
+
+Example:
+    >>> import kerasnb
+    >>> kerasnb.utils.set_random_seed(0)
+"""
+
+from kerasnb.engine.random import set_random_seed  # noqa: F401
+from kerasnb.engine.session import clear_session  # noqa: F401
