@@ -54,3 +54,9 @@ def test_public_namespaces_are_importable_modules():
     from kerasnb.random import normal  # noqa: F401
     import kerasnb.ops as ops
     assert ops.numpy.add is ops.add
+
+
+@pytest.mark.parametrize("namespace", ["keras.ops.numpy", "keras.ops.nn", "keras.ops.linalg", "keras.ops.image"])
+def test_sub_namespaces_hold_exactly_the_keras_names(namespace):
+    module = importlib.import_module(NAMESPACES[namespace])
+    assert sorted(module.__all__) == sorted(name for _, name, _ in inventory(namespace))

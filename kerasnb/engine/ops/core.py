@@ -26,20 +26,6 @@ _REDUCTIONS = (None, "add", "max", "min", "mul")
 
 # Helpers: validation before dispatch, and symbolic specs of nested structures ----------
 
-def _checked(check):
-    """Runs `check(*args, **kwargs)` (argument validation) before the op, eager or symbolic."""
-
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            check(*args, **kwargs)
-            return fn(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
 def _function_transform(check=None):
     """For ops that turn a function into another: the result resolves the backend per call.
 
@@ -263,8 +249,7 @@ def _cond_rule(pred, true_fn, false_fn):
     return outputs
 
 
-@_checked(_check_cond)
-@op(_cond_rule, family="control")
+@op(_cond_rule, family="control", check=_check_cond)
 def cond(pred, true_fn, false_fn):
     """``true_fn()`` if `pred` is true, else ``false_fn()``, also inside jit-compiled code.
 
@@ -294,8 +279,7 @@ def _switch_rule(index, branches, *operands):
     return outputs[0]
 
 
-@_checked(_check_switch)
-@op(_switch_rule, family="control")
+@op(_switch_rule, family="control", check=_check_switch)
 def switch(index, branches, *operands):
     """``branches[index](*operands)``, with `index` clamped to the valid range.
 
@@ -319,8 +303,7 @@ def _while_loop_rule(cond, body, loop_vars, maximum_iterations=None):
     return _specs(tuple(loop_vars) if isinstance(loop_vars, list) else loop_vars)
 
 
-@_checked(_check_while_loop)
-@op(_while_loop_rule, family="control")
+@op(_while_loop_rule, family="control", check=_check_while_loop)
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
     """Repeats ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` holds.
 
@@ -345,8 +328,7 @@ def _fori_loop_rule(lower, upper, body_fun, init_val):
     return _specs(init_val)
 
 
-@_checked(_check_fori_loop)
-@op(_fori_loop_rule, family="control")
+@op(_fori_loop_rule, family="control", check=_check_fori_loop)
 def fori_loop(lower, upper, body_fun, init_val):
     """Runs ``val = body_fun(i, val)`` for ``i`` from `lower` to ``upper - 1``; returns `val`.
 
@@ -382,8 +364,7 @@ def _scan_rule(f, init, xs=None, length=None, reverse=False, unroll=1):
     return _specs(carry), _stacked(y, n)
 
 
-@_checked(_check_scan)
-@op(_scan_rule, family="control")
+@op(_scan_rule, family="control", check=_check_scan)
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     """Loops ``carry, y = f(carry, x)`` over the leading axis of `xs`, stacking the `y`s.
 
@@ -414,8 +395,7 @@ def _map_rule(f, xs):
     return _stacked(f(_element_specs(xs)), _leading_size(xs, "xs"))
 
 
-@_checked(_check_map)
-@op(_map_rule, family="control")
+@op(_map_rule, family="control", check=_check_map)
 def map(f, xs):
     """``f`` applied to each slice of `xs` along its leading axis, one at a time; results stacked.
 
@@ -436,8 +416,7 @@ def _vectorized_map_rule(function, elements):
     return _map_rule(function, elements)
 
 
-@_checked(_check_vectorized_map)
-@op(_vectorized_map_rule, family="control")
+@op(_vectorized_map_rule, family="control", check=_check_vectorized_map)
 def vectorized_map(function, elements):
     """Like `map`, but batched: `function` is vectorized over the leading axis of `elements`.
 
@@ -458,8 +437,7 @@ def _associative_scan_rule(f, elems, reverse=False, axis=0):
     return _specs(f(_specs(elems), _specs(elems)))
 
 
-@_checked(_check_associative_scan)
-@op(_associative_scan_rule, family="control")
+@op(_associative_scan_rule, family="control", check=_check_associative_scan)
 def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of `elems` along `axis` with an associative binary `f`, in O(log n) steps.
 
@@ -569,8 +547,7 @@ def _slice_rule(inputs, start_indices, shape):
     return rules.tensor(out, rules.dtype_of(inputs))
 
 
-@_checked(_check_slice)
-@op(_slice_rule, family="control")
+@op(_slice_rule, family="control", check=_check_slice)
 def slice(inputs, start_indices, shape):
     """The block of `inputs` of size `shape` starting at `start_indices` (which may be tensors).
 
@@ -596,8 +573,7 @@ def _like_inputs(inputs, *args, **kwargs):
     return rules.tensor(rules.shape_of(inputs), rules.dtype_of(inputs))
 
 
-@_checked(_check_slice_update)
-@op(_like_inputs, family="control")
+@op(_like_inputs, family="control", check=_check_slice_update)
 def slice_update(inputs, start_indices, updates):
     """`inputs` with the block starting at `start_indices` replaced by `updates`.
 
@@ -637,8 +613,7 @@ def _scatter_rule(indices, values, shape):
     return rules.tensor(tuple(shape), rules.dtype_of(values))
 
 
-@_checked(_check_scatter)
-@op(_scatter_rule, family="control")
+@op(_scatter_rule, family="control", check=_check_scatter)
 def scatter(indices, values, shape):
     """A zero tensor of `shape` with `values` added at `indices` (duplicates accumulate).
 
@@ -660,8 +635,7 @@ def _check_scatter_update(inputs, indices, updates, reduction=None):
     _check_indices(indices, rules.shape_of(inputs), "inputs")
 
 
-@_checked(_check_scatter_update)
-@op(_like_inputs, family="control")
+@op(_like_inputs, family="control", check=_check_scatter_update)
 def scatter_update(inputs, indices, updates, reduction=None):
     """`inputs` with the entries at `indices` set to (or combined with) `updates`.
 

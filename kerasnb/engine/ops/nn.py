@@ -2,7 +2,7 @@
 
 Activations live here; crossentropies, encodings, statistics and normalization live in
 `nn_stats.py`; both are re-exported here together with the convolution family. Argument
-checks run once, before dispatch, through `nn_stats.checked`, so the backends only compute.
+checks run once, before dispatch (the `check` of `@op`), so the backends only compute.
 """
 
 import numbers
@@ -13,7 +13,7 @@ from kerasnb.engine.ops import nn_stats as _nn_stats
 from kerasnb.engine.ops import rules
 from kerasnb.engine.ops.conv import *  # noqa: F401,F403  (convolution, pooling, attention, ctc)
 from kerasnb.engine.ops.nn_stats import *  # noqa: F401,F403
-from kerasnb.engine.ops.nn_stats import check_axes, check_axis, checked, operand
+from kerasnb.engine.ops.nn_stats import check_axes, check_axis, operand
 from kerasnb.engine.ops.op import op
 
 __all__ = [
@@ -270,8 +270,7 @@ def hard_swish(x):
     """
 
 
-@checked(_check_glu)
-@op(_glu_rule, family="nn")
+@op(_glu_rule, family="nn", check=_check_glu)
 def glu(x, axis=-1):
     """Gated linear unit: splits `x` in halves `a`, `b` along `axis`, returns ``a * sigmoid(b)``.
 
@@ -310,8 +309,7 @@ def tanh_shrink(x):
     """
 
 
-@checked(_check_threshold)
-@op(rules.unary_float, family="nn")
+@op(rules.unary_float, family="nn", check=_check_threshold)
 def hard_shrink(x, threshold=0.5):
     """Hard shrink: `x` where ``abs(x) > threshold``, 0 elsewhere.
 
@@ -325,8 +323,7 @@ def hard_shrink(x, threshold=0.5):
     """
 
 
-@checked(_check_threshold)
-@op(rules.unary_float, family="nn")
+@op(rules.unary_float, family="nn", check=_check_threshold)
 def soft_shrink(x, threshold=0.5):
     """Soft shrink: moves `x` towards 0 by `threshold`, 0 where ``abs(x) <= threshold``.
 
@@ -354,8 +351,7 @@ def threshold(x, threshold, default_value):
 
 # Normalized exponentials -----------------------------------------------------------
 
-@checked(_check_softmax)
-@op(rules.unary_float, family="nn")
+@op(rules.unary_float, family="nn", check=_check_softmax)
 def softmax(x, axis=-1):
     """Softmax, ``exp(x) / sum(exp(x))`` over `axis`.
 
@@ -369,8 +365,7 @@ def softmax(x, axis=-1):
     """
 
 
-@checked(_check_softmax)
-@op(rules.unary_float, family="nn")
+@op(rules.unary_float, family="nn", check=_check_softmax)
 def log_softmax(x, axis=-1):
     """Log-softmax, ``x - logsumexp(x)`` over `axis`.
 
@@ -384,8 +379,7 @@ def log_softmax(x, axis=-1):
     """
 
 
-@checked(_check_sparsemax)
-@op(rules.unary_float, family="nn")
+@op(rules.unary_float, family="nn", check=_check_sparsemax)
 def sparsemax(x, axis=-1):
     """Sparsemax: the Euclidean projection of `x` onto the probability simplex along `axis`.
 

@@ -1,10 +1,9 @@
 """Neural-network ops beyond activations: crossentropies, encodings, statistics, normalization.
 
 Re-exported by `kerasnb.engine.ops.nn`. Also holds the argument-check helpers the
-`nn` family shares (`checked`, `check_axis`, `check_axes`, `operand`).
+`nn` family shares (`check_axis`, `check_axes`, `operand`).
 """
 
-import functools
 import numbers
 import warnings
 
@@ -21,24 +20,6 @@ __all__ = [
 
 
 # Shared argument checks ------------------------------------------------------------
-
-def checked(check):
-    """Runs ``check(*args, **kwargs)`` before the op (eager and symbolic alike).
-
-    `check` raises a ValueError or TypeError for bad arguments; the op's `rule`,
-    `family` and signature stay reachable on the returned function.
-    """
-
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            check(*args, **kwargs)
-            return fn(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
 
 def operand(x):
     """What dtype promotion sees of `x`: Python scalars stay weak, the rest is a dtype name."""
@@ -137,8 +118,7 @@ def _sparse_rule(target, output, from_logits=False, axis=-1):
     return rules.tensor(shape[:axis] + shape[axis + 1:], _float_of(output))
 
 
-@checked(_check_pair)
-@op(_binary_rule, family="nn")
+@op(_binary_rule, family="nn", check=_check_pair)
 def binary_crossentropy(target, output, from_logits=False):
     """Elementwise binary crossentropy between labels `target` and predictions `output`.
 
@@ -159,8 +139,7 @@ def binary_crossentropy(target, output, from_logits=False):
     """
 
 
-@checked(_check_categorical)
-@op(_categorical_rule, family="nn")
+@op(_categorical_rule, family="nn", check=_check_categorical)
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Crossentropy between one-hot (or soft) labels and predictions along `axis`.
 
@@ -182,8 +161,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """
 
 
-@checked(_check_sparse)
-@op(_sparse_rule, family="nn")
+@op(_sparse_rule, family="nn", check=_check_sparse)
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Crossentropy between integer class labels and predictions along `axis`.
 
@@ -250,8 +228,7 @@ def _multi_hot_rule(inputs, num_classes=None, axis=-1, dtype=None, sparse=False,
     return KerasTensor(tuple(shape), dtype, sparse=sparse)
 
 
-@checked(_check_one_hot)
-@op(_one_hot_rule, family="nn")
+@op(_one_hot_rule, family="nn", check=_check_one_hot)
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encodes the integers in `x` along a new axis of size `num_classes`.
 
@@ -271,8 +248,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """
 
 
-@checked(_check_multi_hot)
-@op(_multi_hot_rule, family="nn")
+@op(_multi_hot_rule, family="nn", check=_check_multi_hot)
 def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
     """Multi-hot encodes integer labels: a 1 for every class present in a sample.
 
@@ -306,8 +282,7 @@ def _moments_rule(x, axes, keepdims=False, synchronized=False):
     return rules.tensor(out, dtype), rules.tensor(out, dtype)
 
 
-@checked(_check_moments)
-@op(_moments_rule, family="nn")
+@op(_moments_rule, family="nn", check=_check_moments)
 def moments(x, axes, keepdims=False, synchronized=False):
     """Mean and (biased) variance of `x` over `axes`.
 
@@ -344,8 +319,7 @@ def _batch_norm_rule(x, mean, variance, axis, offset=None, scale=None, epsilon=1
     return rules.tensor(rules.shape_of(x), _float_of(x, mean, variance, offset, scale))
 
 
-@checked(_check_batch_norm)
-@op(_batch_norm_rule, family="nn")
+@op(_batch_norm_rule, family="nn", check=_check_batch_norm)
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
     """Normalizes `x` with given statistics: ``(x - mean) / sqrt(variance + epsilon) * scale + offset``.
 
@@ -399,8 +373,7 @@ def _normalize_rule(x, *args, **kwargs):
     return rules.tensor(rules.shape_of(x) or (1,), dtypes.float_result(rules.dtype_of(x)))
 
 
-@checked(_check_layer_norm)
-@op(_same_dtype_rule, family="nn")
+@op(_same_dtype_rule, family="nn", check=_check_layer_norm)
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
     """Layer normalization: standardizes `x` over `axis`, then scales by `gamma`, shifts by `beta`.
 
@@ -421,8 +394,7 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     """
 
 
-@checked(_check_rms)
-@op(_rms_rule, family="nn")
+@op(_rms_rule, family="nn", check=_check_rms)
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     """RMS normalization: ``x / sqrt(mean(x ** 2) + epsilon) * scale`` over `axis`.
 
@@ -440,8 +412,7 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     """
 
 
-@checked(_check_normalize)
-@op(_normalize_rule, family="nn")
+@op(_normalize_rule, family="nn", check=_check_normalize)
 def normalize(x, axis=-1, order=2, epsilon=None):
     """Divides `x` by its `order`-norm over `axis`: ``x / max(norm(x), epsilon)``.
 
@@ -467,8 +438,7 @@ def _psnr_rule(x1, x2, max_val):
     return rules.tensor((), _float_of(x1, x2))
 
 
-@checked(_check_psnr)
-@op(_psnr_rule, family="nn")
+@op(_psnr_rule, family="nn", check=_check_psnr)
 def psnr(x1, x2, max_val):
     """Peak signal-to-noise ratio in dB: ``20 * log10(max_val) - 10 * log10(mean((x1 - x2) ** 2))``.
 

@@ -77,7 +77,7 @@ def symbolic_call(operation, rule, args, kwargs):
     return outputs
 
 
-def op(rule, family="numpy", name=None):
+def op(rule, family="numpy", name=None, check=None):
     """Decorator turning `fn` into a multi-backend op with symbolic rule `rule`.
 
     Args:
@@ -85,6 +85,8 @@ def op(rule, family="numpy", name=None):
         family: backend module holding the native implementations
             (``numpy``, ``nn``, ``math``, ``linalg``, ``image``, ``core``, ``random``).
         name: backend function name, defaults to the function's own.
+        check: optional ``check(*args, **kwargs)`` that validates the arguments (raising a
+            clear error) once, before the rule or any backend sees them.
 
     Example:
         >>> @op(rules.unary_same)
@@ -111,6 +113,8 @@ def op(rule, family="numpy", name=None):
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            if check is not None:
+                check(*args, **kwargs)
             if has_symbolic(args, kwargs):
                 return symbolic_call(wrapper, rule, args, kwargs)
             return (impls.get(_state.module) or resolve())(*args, **kwargs)
@@ -118,7 +122,7 @@ def op(rule, family="numpy", name=None):
         # Hot path for ops of one or two plain tensor arguments (add, matmul, exp, ...):
         # no argument packing, and a set lookup instead of the symbolic scan.
         params = list(inspect.signature(fn).parameters.values())
-        if 1 <= len(params) <= 2 and all(
+        if check is None and 1 <= len(params) <= 2 and all(
                 p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty for p in params):
             general = wrapper
             if len(params) == 1:

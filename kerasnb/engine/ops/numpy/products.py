@@ -1,7 +1,7 @@
 """Products (matmul, einsum, ...), indexing and selection, diagonals, and window functions.
 
-Arguments are validated here, once, for every backend: ops with a check are wrapped by
-`_checked`, which runs it on eager and symbolic calls alike before dispatching.
+Arguments are validated here, once, for every backend: ops pass their check to `op`,
+which runs it on eager and symbolic calls alike before dispatching.
 """
 
 import functools
@@ -23,19 +23,6 @@ __all__ = [
 
 
 # Shared helpers ----------------------------------------------------------------------
-
-def _checked(check):
-    """Runs ``check(*args, **kwargs)`` (it raises on bad arguments) before the op itself."""
-
-    def decorate(wrapper):
-        @functools.wraps(wrapper)
-        def checked(*args, **kwargs):
-            check(*args, **kwargs)
-            return wrapper(*args, **kwargs)
-        return checked
-
-    return decorate
-
 
 def _operand(x):
     """What promotion sees of `x`: Python scalars stay weak, anything else is a dtype name."""
@@ -171,8 +158,7 @@ def _check_tensordot(x1, x2, axes=2):
     _tensordot_axes(axes, len(rules.shape_of(x1)), len(rules.shape_of(x2)))
 
 
-@_checked(_check_tensordot)
-@op(_tensordot_rule, family="numpy")
+@op(_tensordot_rule, family="numpy", check=_check_tensordot)
 def tensordot(x1, x2, axes=2):
     """Sum of products over `axes`: an int N (last N of `x1` with first N of `x2`) or two lists.
 
@@ -224,8 +210,7 @@ def _check_einsum(subscripts, *operands, **kwargs):
     _einsum_terms(subscripts, len(operands))
 
 
-@_checked(_check_einsum)
-@op(_einsum_rule, family="numpy")
+@op(_einsum_rule, family="numpy", check=_check_einsum)
 def einsum(subscripts, *operands, **kwargs):
     """Einstein summation over `operands` as described by `subscripts` (ellipsis allowed).
 
@@ -318,8 +303,7 @@ def _check_cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     _cross_shapes(x1, x2, axisa, axisb, axis)
 
 
-@_checked(_check_cross)
-@op(_cross_rule, family="numpy")
+@op(_cross_rule, family="numpy", check=_check_cross)
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 2- or 3-vectors along `axisa`/`axisb`, put on `axisc` (`axis` sets all).
 
@@ -359,8 +343,7 @@ def _check_cdist(x, y):
     return s1, s2
 
 
-@_checked(_check_cdist)
-@op(_cdist_rule, family="numpy")
+@op(_cdist_rule, family="numpy", check=_check_cdist)
 def cdist(x, y):
     """Euclidean distance between every vector of `x` (..., m, d) and of `y` (..., n, d).
 
@@ -393,8 +376,7 @@ def _diagonal_check(name):
     return check
 
 
-@_checked(_diagonal_check("trace"))
-@op(_trace_rule, family="numpy")
+@op(_trace_rule, family="numpy", check=_diagonal_check("trace"))
 def trace(x, offset=0, axis1=0, axis2=1):
     """Sum along the `offset` diagonal of the planes (`axis1`, `axis2`); small ints widen.
 
@@ -408,8 +390,7 @@ def _diagonal_rule(x, offset=0, axis1=0, axis2=1):
     return rules.tensor(_diagonal_shape(x, offset, axis1, axis2, "diagonal"), rules.dtype_of(x))
 
 
-@_checked(_diagonal_check("diagonal"))
-@op(_diagonal_rule, family="numpy")
+@op(_diagonal_rule, family="numpy", check=_diagonal_check("diagonal"))
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The `offset` diagonal of the planes (`axis1`, `axis2`), as the last axis.
 
@@ -434,8 +415,7 @@ def _check_diag(x, k=0):
     _rank(x, "diag", "x", 1, 2)
 
 
-@_checked(_check_diag)
-@op(_diag_rule, family="numpy")
+@op(_diag_rule, family="numpy", check=_check_diag)
 def diag(x, k=0):
     """A 2-D tensor with 1-D `x` on its `k`-th diagonal, or the `k`-th diagonal of 2-D `x`.
 
@@ -473,8 +453,7 @@ def _triangle_rule(name):
     return rule
 
 
-@_checked(_triangle_check("tril"))
-@op(_triangle_rule("tril"), family="numpy")
+@op(_triangle_rule("tril"), family="numpy", check=_triangle_check("tril"))
 def tril(x, k=0):
     """Zeroes the elements above the `k`-th diagonal of the last two axes.
 
@@ -485,8 +464,7 @@ def tril(x, k=0):
     """
 
 
-@_checked(_triangle_check("triu"))
-@op(_triangle_rule("triu"), family="numpy")
+@op(_triangle_rule("triu"), family="numpy", check=_triangle_check("triu"))
 def triu(x, k=0):
     """Zeroes the elements below the `k`-th diagonal of the last two axes.
 
@@ -511,8 +489,7 @@ def _vander_rule(x, N=None, increasing=False):
     return rules.tensor((shape[0], shape[0] if N is None else int(N)), rules.dtype_of(x))
 
 
-@_checked(_check_vander)
-@op(_vander_rule, family="numpy")
+@op(_vander_rule, family="numpy", check=_check_vander)
 def vander(x, N=None, increasing=False):
     """Vandermonde matrix: powers of 1-D `x`, decreasing (or `increasing`), `N` columns.
 
@@ -540,8 +517,7 @@ def _take_rule(x, indices, axis=None):
     return rules.tensor(where, rules.dtype_of(x))
 
 
-@_checked(_check_take)
-@op(_take_rule, family="numpy")
+@op(_take_rule, family="numpy", check=_check_take)
 def take(x, indices, axis=None):
     """Elements of `x` at integer `indices` along `axis` (of the flattened `x` when None).
 
@@ -577,8 +553,7 @@ def _take_along_rule(x, indices, axis=None):
     return rules.tensor(_take_along_shape(x, indices, axis), rules.dtype_of(x))
 
 
-@_checked(_check_take_along)
-@op(_take_along_rule, family="numpy")
+@op(_take_along_rule, family="numpy", check=_check_take_along)
 def take_along_axis(x, indices, axis=None):
     """Picks values of `x` at `indices` along `axis`; the other axes broadcast.
 
@@ -596,8 +571,7 @@ def _check_nonzero(x):
     _rank(x, "nonzero", "x", 1)
 
 
-@_checked(_check_nonzero)
-@op(_nonzero_rule, family="numpy")
+@op(_nonzero_rule, family="numpy", check=_check_nonzero)
 def nonzero(x):
     """Indices of the non-zero elements of `x`: one int32 tensor per axis.
 
@@ -624,8 +598,7 @@ def _check_where(condition, x1=None, x2=None):
         _check_nonzero(condition)
 
 
-@_checked(_check_where)
-@op(_where_rule, family="numpy")
+@op(_where_rule, family="numpy", check=_check_where)
 def where(condition, x1=None, x2=None):
     """Elements of `x1` where `condition` holds, else of `x2` (broadcast, promoted).
 
@@ -654,8 +627,7 @@ def _check_select(condlist, choicelist, default=0):
             f"lengths {len(condlist)} and {len(choicelist)}.")
 
 
-@_checked(_check_select)
-@op(_select_rule, family="numpy")
+@op(_select_rule, family="numpy", check=_check_select)
 def select(condlist, choicelist, default=0):
     """For each element, the choice of the first true condition, else `default`.
 
@@ -777,8 +749,7 @@ def _slogdet_rule(x):
     return rules.tensor(shape, dtype), rules.tensor(shape, dtype)
 
 
-@_checked(_check_slogdet)
-@op(_slogdet_rule, family="numpy")
+@op(_slogdet_rule, family="numpy", check=_check_slogdet)
 def slogdet(x):
     """Sign and natural log of the absolute determinant of the square matrices in `x`.
 
@@ -808,8 +779,7 @@ def _window_rule(x, *args, **kwargs):
     return rules.tensor((n,), config.floatx())
 
 
-@_checked(_window_check("bartlett"))
-@op(_window_rule, family="numpy")
+@op(_window_rule, family="numpy", check=_window_check("bartlett"))
 def bartlett(x):
     """Bartlett (triangular) window of `x` points, in floatx.
 
@@ -819,8 +789,7 @@ def bartlett(x):
     """
 
 
-@_checked(_window_check("blackman"))
-@op(_window_rule, family="numpy")
+@op(_window_rule, family="numpy", check=_window_check("blackman"))
 def blackman(x):
     """Blackman window of `x` points, in floatx.
 
@@ -830,8 +799,7 @@ def blackman(x):
     """
 
 
-@_checked(_window_check("hamming"))
-@op(_window_rule, family="numpy")
+@op(_window_rule, family="numpy", check=_window_check("hamming"))
 def hamming(x):
     """Hamming window of `x` points, in floatx.
 
@@ -841,8 +809,7 @@ def hamming(x):
     """
 
 
-@_checked(_window_check("hanning"))
-@op(_window_rule, family="numpy")
+@op(_window_rule, family="numpy", check=_window_check("hanning"))
 def hanning(x):
     """Hann window of `x` points, in floatx.
 
@@ -852,8 +819,7 @@ def hanning(x):
     """
 
 
-@_checked(_window_check("kaiser"))
-@op(_window_rule, family="numpy")
+@op(_window_rule, family="numpy", check=_window_check("kaiser"))
 def kaiser(x, beta):
     """Kaiser window of `x` points with shape parameter `beta`, in floatx.
 
