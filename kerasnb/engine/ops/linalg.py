@@ -9,7 +9,6 @@ import functools
 from kerasnb.engine import dtypes
 from kerasnb.engine.ops import rules
 from kerasnb.engine.ops.op import flatten, op, pack
-from kerasnb.engine.tensors import KerasTensor
 
 __all__ = ["cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq", "lu_factor",
            "matrix_rank", "norm", "pinv", "qr", "solve", "solve_triangular", "svd"]
@@ -19,21 +18,6 @@ _MATRIX_ORDS = (None, "fro", "nuc", _INF, -_INF, 1, -1, 2, -2)
 
 
 # Argument checks, run once before dispatch (eager and symbolic) -------------------------
-
-def checked(check):
-    """Runs ``check(op_name, *args, **kwargs)`` before the op, so bad arguments fail the same
-    way on every backend and on KerasTensors."""
-
-    def decorate(operation):
-        @functools.wraps(operation)
-        def wrapper(*args, **kwargs):
-            check(operation.__name__, *args, **kwargs)
-            return operation(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
 
 def fail(name, arg, expected, received):
     raise ValueError(f"`{name}` expects `{arg}` {expected}; received {received}.")
@@ -116,7 +100,7 @@ def _jvp_args(name, fun, primals, tangents, has_aux=False):
         fail(name, "primals", "to be a tuple or list of `fun`'s arguments", repr(type(primals)))
     if not isinstance(tangents, (list, tuple)) or len(tangents) != len(primals):
         fail(name, "tangents", f"to be a tuple or list of {len(primals)} tangents (one per primal)",
-             repr(tangents))
+             f"{tangents!r:.80}")
 
 
 # Symbolic rules ---------------------------------------------------------------------
@@ -217,8 +201,7 @@ def _jvp_rule(fun, primals, tangents, has_aux=False):
 
 # Ops --------------------------------------------------------------------------------
 
-@checked(_square)
-@op(_same_float, family="linalg")
+@op(_same_float, family="linalg", check=functools.partial(_square, "cholesky"))
 def cholesky(x, upper=False):
     """Cholesky factor of a symmetric positive-definite matrix.
 
@@ -238,8 +221,7 @@ def cholesky(x, upper=False):
     """
 
 
-@checked(_square)
-@op(_same_float, family="linalg")
+@op(_same_float, family="linalg", check=functools.partial(_square, "cholesky_inverse"))
 def cholesky_inverse(x, upper=False):
     """Inverse of a positive-definite matrix given its Cholesky factor.
 
@@ -258,8 +240,7 @@ def cholesky_inverse(x, upper=False):
     """
 
 
-@checked(_square)
-@op(_batch_scalar, family="linalg")
+@op(_batch_scalar, family="linalg", check=functools.partial(_square, "det"))
 def det(x):
     """Determinant of square matrices, shape `(..., M, M)` -> `(...)`.
 
@@ -269,8 +250,7 @@ def det(x):
     """
 
 
-@checked(_square)
-@op(_eig_rule, family="linalg")
+@op(_eig_rule, family="linalg", check=functools.partial(_square, "eig"))
 def eig(x):
     """Eigenvalues and right eigenvectors of general square matrices (complex results).
 
@@ -285,8 +265,7 @@ def eig(x):
     """
 
 
-@checked(_square)
-@op(_eigh_rule, family="linalg")
+@op(_eigh_rule, family="linalg", check=functools.partial(_square, "eigh"))
 def eigh(x):
     """Eigenvalues (ascending) and eigenvectors of symmetric matrices; the lower triangle is read.
 
@@ -301,8 +280,7 @@ def eigh(x):
     """
 
 
-@checked(_square)
-@op(_same_float, family="linalg")
+@op(_same_float, family="linalg", check=functools.partial(_square, "inv"))
 def inv(x):
     """Inverse of square matrices, shape `(..., M, M)`.
 
@@ -313,8 +291,7 @@ def inv(x):
     """
 
 
-@checked(_jvp_args)
-@op(_jvp_rule, family="linalg")
+@op(_jvp_rule, family="linalg", check=functools.partial(_jvp_args, "jvp"))
 def jvp(fun, primals, tangents, has_aux=False):
     """Jacobian-vector product: `fun`'s value at `primals` and its derivative along `tangents`.
 
@@ -336,8 +313,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     """
 
 
-@checked(_lstsq_args)
-@op(_lstsq_rule, family="linalg")
+@op(_lstsq_rule, family="linalg", check=functools.partial(_lstsq_args, "lstsq"))
 def lstsq(a, b, rcond=None):
     """Least-squares solution `x` minimizing `||a @ x - b||`.
 
@@ -356,8 +332,7 @@ def lstsq(a, b, rcond=None):
     """
 
 
-@checked(_square)
-@op(_lu_rule, family="linalg")
+@op(_lu_rule, family="linalg", check=functools.partial(_square, "lu_factor"))
 def lu_factor(x):
     """LU factorization with partial pivoting, in LAPACK's compact form.
 
@@ -373,8 +348,7 @@ def lu_factor(x):
     """
 
 
-@checked(_matrix)
-@op(_rank_rule, family="linalg")
+@op(_rank_rule, family="linalg", check=functools.partial(_matrix, "matrix_rank"))
 def matrix_rank(x, tol=None):
     """Numerical rank of matrices: the number of singular values above `tol` (int32).
 
@@ -389,8 +363,7 @@ def matrix_rank(x, tol=None):
     """
 
 
-@checked(_norm_args)
-@op(_norm_rule, family="linalg")
+@op(_norm_rule, family="linalg", check=functools.partial(_norm_args, "norm"))
 def norm(x, ord=None, axis=None, keepdims=False):
     """Vector or matrix norm, as `numpy.linalg.norm`.
 
@@ -412,8 +385,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     """
 
 
-@checked(_matrix)
-@op(_pinv_rule, family="linalg")
+@op(_pinv_rule, family="linalg", check=functools.partial(_matrix, "pinv"))
 def pinv(x, rcond=None):
     """Moore-Penrose pseudo-inverse, shape `(..., M, N)` -> `(..., N, M)`.
 
@@ -429,8 +401,7 @@ def pinv(x, rcond=None):
     """
 
 
-@checked(_qr_args)
-@op(_qr_rule, family="linalg")
+@op(_qr_rule, family="linalg", check=functools.partial(_qr_args, "qr"))
 def qr(x, mode="reduced"):
     """QR decomposition `x = q @ r` with orthonormal columns in `q` and upper-triangular `r`.
 
@@ -446,8 +417,7 @@ def qr(x, mode="reduced"):
     """
 
 
-@checked(_system)
-@op(_solve_rule, family="linalg")
+@op(_solve_rule, family="linalg", check=functools.partial(_system, "solve"))
 def solve(a, b):
     """Solves `a @ x = b` for `x`.
 
@@ -464,8 +434,7 @@ def solve(a, b):
     """
 
 
-@checked(_system)
-@op(_solve_rule, family="linalg")
+@op(_solve_rule, family="linalg", check=functools.partial(_system, "solve_triangular"))
 def solve_triangular(a, b, lower=False):
     """Solves `a @ x = b` for triangular `a`; only the chosen triangle of `a` is read.
 
@@ -480,8 +449,7 @@ def solve_triangular(a, b, lower=False):
     """
 
 
-@checked(_matrix)
-@op(_svd_rule, family="linalg")
+@op(_svd_rule, family="linalg", check=functools.partial(_matrix, "svd"))
 def svd(x, full_matrices=True, compute_uv=True):
     """Singular value decomposition `x = u @ diag(s) @ vh`, singular values descending.
 

@@ -4,11 +4,12 @@ Complex values cross the API as `(real, imag)` pairs of float tensors, as in Ker
 `fft((real, imag))` returns `(real, imag)`. Integer inputs give floatx.
 """
 
+import functools
 import numbers
 
 from kerasnb.engine import dtypes
 from kerasnb.engine.ops import rules
-from kerasnb.engine.ops.linalg import check_matrix, checked, fail, float_dtype, real_dtype
+from kerasnb.engine.ops.linalg import check_matrix, fail, float_dtype, real_dtype
 from kerasnb.engine.ops.op import op
 
 __all__ = ["extract_sequences", "fft", "fft2", "ifft2", "irfft", "istft", "logdet", "rfft", "stft",
@@ -169,23 +170,15 @@ def _stft_rule(x, sequence_length, sequence_stride, fft_length, window="hann", c
     return rules.tensor(out_shape, dtype), rules.tensor(out_shape, dtype)
 
 
-def _istft_range(frames, sequence_stride, fft_length, length=None, center=True):
-    """`(start, stop)` of the samples `istft` keeps from the overlap-added signal (`stop` may be None)."""
-    total = None if frames is None else fft_length + sequence_stride * (frames - 1)
-    start = fft_length // 2 if center else 0
-    if length is not None:
-        stop = start + length
-        return start, stop if total is None else min(stop, total)
-    if total is None:
-        return start, None
-    return start, total - start
-
-
 def _istft_rule(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
                 center=True):
     shape = rules.shape_of(x[0])
-    start, stop = _istft_range(shape[-2], sequence_stride, fft_length, length, center)
-    size = None if stop is None else max(stop - start, 0)
+    total = None if shape[-2] is None else fft_length + sequence_stride * (shape[-2] - 1)
+    start = fft_length // 2 if center else 0
+    if total is None:
+        size = length
+    else:
+        size = max(min(length, total - start) if length is not None else total - 2 * start, 0)
     return rules.tensor(shape[:-2] + (size,), float_dtype(*x))
 
 
@@ -199,8 +192,7 @@ def _view_as_real_rule(x):
 
 # Ops ---------------------------------------------------------------------------------
 
-@checked(_square)
-@op(_logdet_rule, family="math")
+@op(_logdet_rule, family="math", check=functools.partial(_square, "logdet"))
 def logdet(x):
     """Natural log of the absolute determinant of square matrices, `(..., M, M)` -> `(...)`.
 
@@ -212,8 +204,7 @@ def logdet(x):
     """
 
 
-@checked(_extract_args)
-@op(_extract_rule, family="math")
+@op(_extract_rule, family="math", check=functools.partial(_extract_args, "extract_sequences"))
 def extract_sequences(x, sequence_length, sequence_stride):
     """Frames of `sequence_length` samples every `sequence_stride` samples along the last axis.
 
@@ -227,8 +218,7 @@ def extract_sequences(x, sequence_length, sequence_stride):
     """
 
 
-@checked(_pair_of_rank(1))
-@op(_pair_rule, family="math")
+@op(_pair_rule, family="math", check=functools.partial(_pair_of_rank(1), "fft"))
 def fft(x):
     """Discrete Fourier transform along the last axis.
 
@@ -245,8 +235,7 @@ def fft(x):
     """
 
 
-@checked(_pair_of_rank(2))
-@op(_pair_rule, family="math")
+@op(_pair_rule, family="math", check=functools.partial(_pair_of_rank(2), "fft2"))
 def fft2(x):
     """2-D discrete Fourier transform over the last two axes of a `(real, imag)` pair.
 
@@ -258,8 +247,7 @@ def fft2(x):
     """
 
 
-@checked(_pair_of_rank(2))
-@op(_pair_rule, family="math")
+@op(_pair_rule, family="math", check=functools.partial(_pair_of_rank(2), "ifft2"))
 def ifft2(x):
     """Inverse 2-D discrete Fourier transform over the last two axes of a `(real, imag)` pair.
 
@@ -271,8 +259,7 @@ def ifft2(x):
     """
 
 
-@checked(_rfft_args)
-@op(_rfft_rule, family="math")
+@op(_rfft_rule, family="math", check=functools.partial(_rfft_args, "rfft"))
 def rfft(x, fft_length=None):
     """Fourier transform of a real signal along the last axis (non-negative frequencies only).
 
@@ -291,8 +278,7 @@ def rfft(x, fft_length=None):
     """
 
 
-@checked(_irfft_args)
-@op(_irfft_rule, family="math")
+@op(_irfft_rule, family="math", check=functools.partial(_irfft_args, "irfft"))
 def irfft(x, fft_length=None):
     """Inverse of `rfft`: a real signal from the non-negative frequency bins of its spectrum.
 
@@ -307,8 +293,7 @@ def irfft(x, fft_length=None):
     """
 
 
-@checked(_stft_args)
-@op(_stft_rule, family="math")
+@op(_stft_rule, family="math", check=functools.partial(_stft_args, "stft"))
 def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
     """Short-time Fourier transform along the last axis.
 
@@ -336,8 +321,7 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     """
 
 
-@checked(_istft_args)
-@op(_istft_rule, family="math")
+@op(_istft_rule, family="math", check=functools.partial(_istft_args, "istft"))
 def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
     """Inverse short-time Fourier transform: windowed overlap-add of the frames' `irfft`.
 
@@ -361,8 +345,7 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     """
 
 
-@checked(_view_as_complex_args)
-@op(_view_as_complex_rule, family="math")
+@op(_view_as_complex_rule, family="math", check=functools.partial(_view_as_complex_args, "view_as_complex"))
 def view_as_complex(x):
     """A complex64 tensor from a real one whose last dim holds (real, imag).
 

@@ -77,6 +77,22 @@ def symbolic_call(operation, rule, args, kwargs):
     return outputs
 
 
+_FAST_TEMPLATE = """
+def wrapper({args}):
+    if {plain}:
+        return (impls.get(_state.module) or resolve())({args})
+    return general({args})
+"""
+
+
+def _fast_wrapper(names, general, impls, resolve):
+    """A wrapper with the op's own parameter names that skips the symbolic scan for plain inputs."""
+    scope = {"_PLAIN": _PLAIN, "_state": _state, "impls": impls, "resolve": resolve, "general": general}
+    plain = " and ".join(f"type({n}) in _PLAIN" for n in names)
+    exec(_FAST_TEMPLATE.format(args=", ".join(names), plain=plain), scope)
+    return scope["wrapper"]
+
+
 def op(rule, family="numpy", name=None, check=None):
     """Decorator turning `fn` into a multi-backend op with symbolic rule `rule`.
 
@@ -111,35 +127,30 @@ def op(rule, family="numpy", name=None, check=None):
             impl = impls[module] = getattr(getattr(module, family), opname, default)
             return impl
 
+        signature = inspect.signature(fn)
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             if check is not None:
                 check(*args, **kwargs)
             if has_symbolic(args, kwargs):
                 return symbolic_call(wrapper, rule, args, kwargs)
+            if kwargs:  # pass by position what can be, so backends may name parameters freely
+                bound = signature.bind(*args, **kwargs)
+                args, kwargs = bound.args, bound.kwargs
             return (impls.get(_state.module) or resolve())(*args, **kwargs)
 
         # Hot path for ops of one or two plain tensor arguments (add, matmul, exp, ...):
         # no argument packing, and a set lookup instead of the symbolic scan.
-        params = list(inspect.signature(fn).parameters.values())
+        params = list(signature.parameters.values())
         if check is None and 1 <= len(params) <= 2 and all(
                 p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty for p in params):
-            general = wrapper
-            if len(params) == 1:
-                def wrapper(x):
-                    if type(x) in _PLAIN:
-                        return (impls.get(_state.module) or resolve())(x)
-                    return general(x)
-            else:
-                def wrapper(x1, x2):
-                    if type(x1) in _PLAIN and type(x2) in _PLAIN:
-                        return (impls.get(_state.module) or resolve())(x1, x2)
-                    return general(x1, x2)
+            wrapper = _fast_wrapper([p.name for p in params], wrapper, impls, resolve)
             functools.update_wrapper(wrapper, fn)
 
         wrapper.rule = rule
         wrapper.family = family
-        wrapper.__signature__ = inspect.signature(fn)
+        wrapper.__signature__ = signature
         return wrapper
 
     return decorate

@@ -36,6 +36,7 @@ def test_cholesky_and_its_inverse(backend):
     check_op(linalg.cholesky, a, upper=True, expected=T(lower), dtype="float64")
     check_op(linalg.cholesky_inverse, lower, expected=np.linalg.inv(a), dtype="float64")
     check_op(linalg.cholesky_inverse, T(lower), upper=True, expected=np.linalg.inv(a), dtype="float64")
+    check_op(linalg.cholesky, np.tril(a) + np.triu(np.ones((3, 3)), 1), expected=lower, dtype="float64")
     ints = np.array([[4, 2], [2, 5]], "int32")
     check_op(linalg.cholesky, ints, expected=np.linalg.cholesky(ints.astype("float64")), dtype="float32")
     check_op(linalg.cholesky, ints.astype("float16"), expected=np.array([[2.0, 0.0], [1.0, 2.0]]),

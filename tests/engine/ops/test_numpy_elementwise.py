@@ -1,12 +1,12 @@
 """Elementwise NumPy-family ops on every backend, against NumPy references."""
 
 import math
-from builtins import abs as builtins_abs
 
 import numpy as np
 import pytest
 
 import kerasnb.ops as ops
+from kerasnb.engine.backend import common
 from kerasnb.engine.tensors import KerasTensor, Variable
 from tests.engine.ops.checks import check_grad, check_op, to_numpy
 
@@ -62,7 +62,7 @@ NOT_DIFFERENTIABLE = {"angle", "ceil", "floor"}
 def _erfinv_by_bisection(v):
     """The inverse of `math.erf` by bisection (a reference independent of any backend)."""
     if not -1 < v < 1:
-        return math.copysign(math.inf, v) if builtins_abs(v) == 1 else math.nan
+        return math.copysign(math.inf, v) if abs(v) == 1 else math.nan
     low, high = -6.0, 6.0
     for _ in range(80):
         mid = (low + high) / 2
@@ -94,13 +94,13 @@ def test_float_unary_values_and_dtypes(backend, name):
 @pytest.mark.parametrize("name", ["exp", "log", "sin", "sqrt", "tanh", "erf", "cbrt", "i0", "erfinv"])
 def test_float_unary_keeps_bfloat16(backend, name):
     ref, x = FLOAT_UNARY[name]
-    bf16 = ops.convert_to_numpy(ops.cast(x, "bfloat16"))
+    bf16 = x.astype(common.numpy_dtype("bfloat16"))
     check_op(getattr(ops, name), bf16, expected=ref(bf16.astype("float64")), dtype="bfloat16", rtol=2e-2, atol=2e-2)
 
 
 @pytest.mark.parametrize("name", sorted(set(FLOAT_UNARY) - NOT_DIFFERENTIABLE))
 def test_float_unary_gradients(trainable_backend, name):
-    x = FLOAT_UNARY[name][1][1].astype("float64")
+    x = FLOAT_UNARY[name][1][1].astype("float64")  # the second row of the op's input
     check_grad(getattr(ops, name), x if name != "cbrt" else np.array([-2.0, 0.5, 3.0]))
 
 
@@ -129,8 +129,9 @@ def test_same_dtype_unary(backend, name, ref):
 
 def test_bool_inputs_of_same_dtype_ops(backend):
     b = np.array([True, False, True])
-    for name in ("abs", "absolute", "conj", "real", "imag", "trunc", "nan_to_num"):
-        check_op(getattr(ops, name), b, expected=getattr(np, name if name != "absolute" else "abs")(b), dtype="bool")
+    for name in ("abs", "absolute", "conj", "real", "trunc", "nan_to_num"):
+        check_op(getattr(ops, name), b, expected=b, dtype="bool")
+    check_op(ops.imag, b, expected=np.zeros(3, bool), dtype="bool")
     check_op(ops.square, b, expected=np.array([1, 0, 1]), dtype="int32")
     check_op(ops.bitwise_invert, b, expected=~b, dtype="bool")
     for name in ("negative", "sign"):
@@ -244,7 +245,7 @@ def test_bool_arithmetic_follows_keras(backend):
     for name in ("add", "multiply", "maximum", "minimum", "fmax", "fmin"):
         check_op(getattr(ops, name), a, b, expected=PROMOTING[name](a, b), dtype="bool")
     check_op(ops.add, a, 1, expected=a + 1, dtype="int32")
-    with pytest.raises(Exception, match="(?i)bool"):
+    with pytest.raises((TypeError, RuntimeError), match="(?i)bool"):  # torch raises RuntimeError
         ops.subtract(a, b)
     ones = np.ones(4, bool)
     for name, ref in (("power", np.power), ("floor_divide", np.floor_divide), ("mod", np.mod), ("fmod", np.fmod)):
@@ -300,8 +301,9 @@ def test_float_binary(backend, name):
 def test_hypot_does_not_overflow(backend):
     big = np.array([2e38, 60000.0], "float32")
     check_op(ops.hypot, big, big, expected=np.hypot(big, big), dtype="float32")
-    check_op(ops.hypot, big[1:].astype("float16"), big[1:].astype("float16"), expected=np.array([np.inf]),
-             dtype="float16")
+    with np.errstate(over="ignore"):  # float16 overflows to inf, as it should
+        check_op(ops.hypot, big[1:].astype("float16"), big[1:].astype("float16"), expected=np.array([np.inf]),
+                 dtype="float16")
     check_op(ops.hypot, np.array([300.0, 0.0], "float16"), np.array([400.0, 0.0], "float16"),
              expected=np.array([500.0, 0.0]), dtype="float16")
 

@@ -50,10 +50,10 @@ def _solve_with(solver, a, b):
 
 def cholesky(x, upper=False):
     (x,), dtype = float_inputs(x)
-    out = jnp.linalg.cholesky(x, upper=upper)
-    if not isinstance(out, jax.core.Tracer) and bool(jnp.isnan(out).any()):
+    factor = jax.lax.linalg.cholesky(x, symmetrize_input=False)
+    if not isinstance(factor, jax.core.Tracer) and bool(jnp.isnan(factor).any()):
         raise ValueError("`cholesky` failed: the input must be a positive-definite matrix.")
-    return restore_dtype(out, dtype)
+    return restore_dtype(jnp.swapaxes(factor, -1, -2).conj() if upper else factor, dtype)
 
 
 def cholesky_inverse(x, upper=False):

@@ -32,7 +32,7 @@ def logdet(x):
 
 def _frame_positions(count, length, stride):
     """Sample indices of `count` frames of `length` samples, `stride` apart, shape (count, length)."""
-    return jnp.arange(count, dtype="int32")[:, None] * stride + jnp.arange(length, dtype="int32")
+    return np.arange(count, dtype="int32")[:, None] * stride + np.arange(length, dtype="int32")
 
 
 def extract_sequences(x, sequence_length, sequence_stride):

@@ -35,10 +35,6 @@ def _complex(x, dtype):
     return tf.cast(x, "complex128" if dtype in ("float64", "complex128") else "complex64")
 
 
-def _eps(x):
-    return np.finfo(x.dtype.real_dtype.as_numpy_dtype).eps
-
-
 def _broadcast_batch(a, b):
     """`a` and matrix `b` with their batch dims broadcast together."""
     batch = tf.broadcast_dynamic_shape(tf.shape(a)[:-2], tf.shape(b)[:-2])
@@ -115,7 +111,8 @@ def jvp(fun, primals, tangents, has_aux=False):
 def lstsq(a, b, rcond=None):
     (a, b), dtype = float_inputs(a, b)
     if rcond is None:
-        rcond = _eps(a) * tf.cast(tf.reduce_max(tf.shape(a)), a.dtype.real_dtype)
+        eps = np.finfo(a.dtype.real_dtype.as_numpy_dtype).eps
+        rcond = eps * tf.cast(tf.reduce_max(tf.shape(a)), a.dtype.real_dtype)
     a_pinv = tf.linalg.pinv(a, rcond=rcond)
     solution = tf.linalg.matvec(a_pinv, b) if b.shape.rank == 1 else a_pinv @ b
     return restore_dtype(solution, dtype)

@@ -2,7 +2,7 @@
 
 Exponentials, logarithms, trigonometry and special functions live in `elementwise_math.py`
 and are re-exported here. Argument checks that a backend would otherwise repeat run once,
-before dispatch, through `checked`; the hot binary ops (add, multiply, ...) have none.
+before dispatch, through `op(check=...)`; the hot binary ops (add, multiply, ...) have none.
 """
 
 import functools
@@ -29,20 +29,6 @@ _REAL = {"complex64": "float32", "complex128": "float64"}
 
 
 # Argument checks -------------------------------------------------------------------
-
-def checked(check):
-    """Runs ``check(op_name, *args, **kwargs)`` before the op, on eager and symbolic inputs."""
-
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            check(fn.__name__, *args, **kwargs)
-            return fn(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
 
 def _require_integer(name, **named):
     for arg, value in named.items():
@@ -104,7 +90,7 @@ def _operand(x):
     return x if type(x) in _PYTHON_SCALARS else rules.dtype_of(x)
 
 
-def _real_same(x, *args, **kwargs):
+def _real_same(x):
     """Same dtype as the input, but complex inputs give their real counterpart."""
     dtype = rules.dtype_of(x)
     return rules.tensor(rules.shape_of(x), _REAL.get(dtype, dtype))
@@ -254,8 +240,7 @@ def power(x1, x2):
     """
 
 
-@checked(_numeric_x)
-@op(rules.unary_same)
+@op(rules.unary_same, check=functools.partial(_numeric_x, "negative"))
 def negative(x):
     """Numerical negative, elementwise; unsigned integers wrap around.
 
@@ -325,8 +310,7 @@ def sqrt(x):
     """
 
 
-@checked(_numeric_x)
-@op(rules.unary_same)
+@op(rules.unary_same, check=functools.partial(_numeric_x, "sign"))
 def sign(x):
     """-1, 0 or 1 by the sign of each element (NaN stays NaN), in the input's dtype.
 
@@ -414,8 +398,7 @@ def hypot(x1, x2):
     """
 
 
-@checked(_integers_x1_x2)
-@op(_binary_int_rule)
+@op(_binary_int_rule, check=functools.partial(_integers_x1_x2, "gcd"))
 def gcd(x1, x2):
     """Greatest common divisor of the absolute values, elementwise (integer inputs).
 
@@ -425,8 +408,7 @@ def gcd(x1, x2):
     """
 
 
-@checked(_integers_x1_x2)
-@op(_binary_int_rule)
+@op(_binary_int_rule, check=functools.partial(_integers_x1_x2, "lcm"))
 def lcm(x1, x2):
     """Least common multiple of the absolute values, elementwise (integer inputs).
 
@@ -436,8 +418,7 @@ def lcm(x1, x2):
     """
 
 
-@checked(_check_ldexp)
-@op(_ldexp_rule)
+@op(_ldexp_rule, check=functools.partial(_check_ldexp, "ldexp"))
 def ldexp(x1, x2):
     """``x1 * 2**x2`` elementwise, for an integer exponent `x2`; the result is floating point.
 
@@ -457,8 +438,7 @@ def nextafter(x1, x2):
     """
 
 
-@checked(_check_round)
-@op(rules.unary_same)
+@op(rules.unary_same, check=functools.partial(_check_round, "round"))
 def round(x, decimals=0):
     """Rounds to `decimals` decimal places, halves to even, in the input's dtype.
 
@@ -502,8 +482,7 @@ def trunc(x):
     """
 
 
-@checked(_check_nan_to_num)
-@op(rules.unary_same)
+@op(rules.unary_same, check=functools.partial(_check_nan_to_num, "nan_to_num"))
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """Replaces NaN and infinities with finite numbers.
 
@@ -581,8 +560,7 @@ def less_equal(x1, x2):
     """
 
 
-@checked(_check_tolerances)
-@op(rules.binary_bool)
+@op(rules.binary_bool, check=functools.partial(_check_tolerances, "isclose"))
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Whether ``|x1 - x2| <= atol + rtol * |x2|``, elementwise.
 
@@ -599,8 +577,7 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
     """
 
 
-@checked(_check_tolerances)
-@op(_allclose_rule)
+@op(_allclose_rule, check=functools.partial(_check_tolerances, "allclose"))
 def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Whether every element pair is close, as a scalar bool tensor (see `isclose`).
 
@@ -654,8 +631,7 @@ def logical_not(x):
 
 # Bits ------------------------------------------------------------------------------
 
-@checked(_integers_xy)
-@op(rules.binary_promote)
+@op(rules.binary_promote, check=functools.partial(_integers_xy, "bitwise_and"))
 def bitwise_and(x, y):
     """Bitwise AND of integer or bool tensors, elementwise.
 
@@ -665,8 +641,7 @@ def bitwise_and(x, y):
     """
 
 
-@checked(_integers_xy)
-@op(rules.binary_promote)
+@op(rules.binary_promote, check=functools.partial(_integers_xy, "bitwise_or"))
 def bitwise_or(x, y):
     """Bitwise OR of integer or bool tensors, elementwise.
 
@@ -676,8 +651,7 @@ def bitwise_or(x, y):
     """
 
 
-@checked(_integers_xy)
-@op(rules.binary_promote)
+@op(rules.binary_promote, check=functools.partial(_integers_xy, "bitwise_xor"))
 def bitwise_xor(x, y):
     """Bitwise XOR of integer or bool tensors, elementwise.
 
@@ -687,8 +661,7 @@ def bitwise_xor(x, y):
     """
 
 
-@checked(_integer_x)
-@op(rules.unary_same)
+@op(rules.unary_same, check=functools.partial(_integer_x, "bitwise_invert"))
 def bitwise_invert(x):
     """Bitwise NOT of an integer or bool tensor (``~x``), elementwise.
 
@@ -698,8 +671,7 @@ def bitwise_invert(x):
     """
 
 
-@checked(_integer_x)
-@op(rules.unary_same)
+@op(rules.unary_same, check=functools.partial(_integer_x, "bitwise_not"))
 def bitwise_not(x):
     """Bitwise NOT, elementwise (the same as `bitwise_invert`).
 
@@ -709,8 +681,7 @@ def bitwise_not(x):
     """
 
 
-@checked(_integers_xy)
-@op(_binary_int_rule)
+@op(_binary_int_rule, check=functools.partial(_integers_xy, "bitwise_left_shift"))
 def bitwise_left_shift(x, y):
     """Shifts the bits of `x` left by `y` places, elementwise (bits shifted out are lost).
 
@@ -720,8 +691,7 @@ def bitwise_left_shift(x, y):
     """
 
 
-@checked(_integers_xy)
-@op(_binary_int_rule)
+@op(_binary_int_rule, check=functools.partial(_integers_xy, "left_shift"))
 def left_shift(x, y):
     """Shifts the bits of `x` left by `y` places (the same as `bitwise_left_shift`).
 
@@ -731,8 +701,7 @@ def left_shift(x, y):
     """
 
 
-@checked(_integers_xy)
-@op(_binary_int_rule)
+@op(_binary_int_rule, check=functools.partial(_integers_xy, "bitwise_right_shift"))
 def bitwise_right_shift(x, y):
     """Shifts the bits of `x` right by `y` places; signed values keep their sign.
 
@@ -742,8 +711,7 @@ def bitwise_right_shift(x, y):
     """
 
 
-@checked(_integers_xy)
-@op(_binary_int_rule)
+@op(_binary_int_rule, check=functools.partial(_integers_xy, "right_shift"))
 def right_shift(x, y):
     """Shifts the bits of `x` right by `y` places (the same as `bitwise_right_shift`).
 

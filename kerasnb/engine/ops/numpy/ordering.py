@@ -5,12 +5,13 @@ on the data (`unique` without `size`, `bincount`, segments without `num_segments
 ``None`` for that dim symbolically.
 """
 
-import builtins
+import functools
 import math
 
 from kerasnb.engine import dtypes
 from kerasnb.engine.ops import rules
-from kerasnb.engine.ops.numpy.reductions import check_single_axis, checked, fail, float_dtype
+from kerasnb.engine.ops.numpy.reductions import (check_single_axis, fail, float_dtype,
+                                                single_axis_args)
 from kerasnb.engine.ops.op import op
 
 __all__ = [
@@ -40,20 +41,12 @@ def _check_int_dtype(name, x, arg):
         fail(name, arg, "an integer tensor", f"dtype {rules.dtype_of(x)}")
 
 
-def _sort_args(name, x, axis=-1):
-    check_single_axis(name, x, axis)
-
-
 def _argpartition_args(name, x, kth, axis=-1):
     check_single_axis(name, x, axis)
     shape = rules.shape_of(x)
     size = math.prod(d for d in shape if d is not None) if axis is None else shape[axis]
     if not _is_int(kth) or size is not None and not -size <= kth < size:
         fail(name, "kth", f"an int in [-{size}, {size})", repr(kth))
-
-
-def _cumulative_args(name, x, axis=None, dtype=None):
-    check_single_axis(name, x, axis)
 
 
 def _diff_args(name, a, n=1, axis=-1):
@@ -73,7 +66,10 @@ def _trapezoid_args(name, y, x=None, dx=1.0, axis=-1):
     if len(x_shape) == 1 and None not in (x_shape[0], shape[axis]) and x_shape[0] != shape[axis]:
         fail(name, "x", f"of length {shape[axis]} (`y` along axis {axis})", f"shape {x_shape}")
     if len(x_shape) > 1:
-        rules.broadcast_shapes(x_shape, shape)
+        try:
+            rules.broadcast_shapes(x_shape, shape)
+        except ValueError:
+            fail(name, "x", f"1-D or broadcastable to `y` of shape {shape}", f"shape {x_shape}")
 
 
 def _correlate_args(name, x1, x2, mode="valid"):
@@ -182,7 +178,7 @@ def _cumulative_rule(x, axis=None, dtype=None):
 def _diff_rule(a, n=1, axis=-1):
     shape = list(rules.shape_of(a))
     if shape[axis] is not None:
-        shape[axis] = builtins.max(shape[axis] - n, 0)
+        shape[axis] = max(shape[axis] - n, 0)
     return rules.tensor(tuple(shape), rules.dtype_of(a))
 
 
@@ -201,9 +197,9 @@ def _correlate_rule(x1, x2, mode="valid"):
     elif mode == "full":
         length = n + m - 1
     elif mode == "same":
-        length = builtins.max(n, m)
+        length = max(n, m)
     else:
-        length = builtins.max(n, m) - builtins.min(n, m) + 1
+        length = max(n, m) - min(n, m) + 1
     return rules.tensor((length,), float_dtype(x1, x2))
 
 
@@ -232,7 +228,11 @@ def _searchsorted_rule(sorted_sequence, values, side="left"):
 def _unique_rule(x, sorted=True, return_index=False, return_inverse=False, return_counts=False,
                  axis=None, size=None, fill_value=None):
     shape = rules.shape_of(x)
-    values = (size,) if axis is None else shape[:axis % len(shape)] + (size,) + shape[axis % len(shape) + 1:]
+    if axis is None:
+        values = (size,)
+    else:
+        axis %= len(shape)
+        values = shape[:axis] + (size,) + shape[axis + 1:]
     outputs = [rules.tensor(values, rules.dtype_of(x))]
     if return_index:
         outputs.append(rules.tensor((size,), "int32"))
@@ -258,8 +258,7 @@ def _segment_rule(data, segment_ids, num_segments=None, sorted=False):
 
 # Sorting and searching --------------------------------------------------------------
 
-@checked(_sort_args)
-@op(_sort_rule)
+@op(_sort_rule, check=functools.partial(single_axis_args, "sort"))
 def sort(x, axis=-1):
     """Sorts `x` ascending along `axis` (the flattened `x` when None); NaN sorts last.
 
@@ -269,8 +268,7 @@ def sort(x, axis=-1):
     """
 
 
-@checked(_sort_args)
-@op(_argsort_rule)
+@op(_argsort_rule, check=functools.partial(single_axis_args, "argsort"))
 def argsort(x, axis=-1):
     """Indices that sort `x` along `axis`, int32; stable (ties keep their order).
 
@@ -280,8 +278,7 @@ def argsort(x, axis=-1):
     """
 
 
-@checked(_argpartition_args)
-@op(_argpartition_rule)
+@op(_argpartition_rule, check=functools.partial(_argpartition_args, "argpartition"))
 def argpartition(x, kth, axis=-1):
     """Indices that partition `x` along `axis` around its `kth` smallest element.
 
@@ -290,13 +287,12 @@ def argpartition(x, kth, axis=-1):
 
     Example:
         >>> x = np.array([5, 1, 4, 2])
-        >>> x[ops.convert_to_numpy(ops.argpartition(x, 1))][1]
+        >>> int(x[ops.convert_to_numpy(ops.argpartition(x, 1))][1])
         2
     """
 
 
-@checked(_searchsorted_args)
-@op(_searchsorted_rule)
+@op(_searchsorted_rule, check=functools.partial(_searchsorted_args, "searchsorted"))
 def searchsorted(sorted_sequence, values, side="left"):
     """Insertion indices of `values` into the 1-D ascending `sorted_sequence`, int32.
 
@@ -311,8 +307,7 @@ def searchsorted(sorted_sequence, values, side="left"):
     """
 
 
-@checked(_digitize_args)
-@op(_digitize_rule)
+@op(_digitize_rule, check=functools.partial(_digitize_args, "digitize"))
 def digitize(x, bins):
     """Index of the bin of each element: `i` with ``bins[i-1] <= x < bins[i]``, int32.
 
@@ -334,8 +329,7 @@ def isin(x1, x2, assume_unique=False, invert=False):
     """
 
 
-@checked(_top_k_args)
-@op(_top_k_rule)
+@op(_top_k_rule, check=functools.partial(_top_k_args, "top_k"))
 def top_k(x, k, sorted=True):
     """The `k` largest values along the last axis and their int32 indices.
 
@@ -350,8 +344,7 @@ def top_k(x, k, sorted=True):
     """
 
 
-@checked(_in_top_k_args)
-@op(_in_top_k_rule)
+@op(_in_top_k_rule, check=functools.partial(_in_top_k_args, "in_top_k"))
 def in_top_k(targets, predictions, k):
     """Whether each row's target class is among its `k` highest predictions.
 
@@ -369,8 +362,7 @@ def in_top_k(targets, predictions, k):
     """
 
 
-@checked(_unique_args)
-@op(_unique_rule)
+@op(_unique_rule, check=functools.partial(_unique_args, "unique"))
 def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False,
            axis=None, size=None, fill_value=None):
     """The sorted unique elements of `x` (unique slices along `axis` when given).
@@ -399,8 +391,7 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
 
 # Counting ---------------------------------------------------------------------------
 
-@checked(_bincount_args)
-@op(_bincount_rule)
+@op(_bincount_rule, check=functools.partial(_bincount_args, "bincount"))
 def bincount(x, weights=None, minlength=0, sparse=False):
     """Counts (or sums of `weights`) of each non-negative int value in `x`.
 
@@ -419,8 +410,7 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     """
 
 
-@checked(_histogram_args)
-@op(_histogram_rule)
+@op(_histogram_rule, check=functools.partial(_histogram_args, "histogram"))
 def histogram(x, bins=10, range=None):
     """Histogram of the flattened `x` over `bins` equal bins spanning `range`.
 
@@ -442,8 +432,7 @@ def histogram(x, bins=10, range=None):
 
 # Cumulative and differences ---------------------------------------------------------
 
-@checked(_cumulative_args)
-@op(_cumulative_rule)
+@op(_cumulative_rule, check=functools.partial(single_axis_args, "cumsum"))
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along `axis` (the flattened `x` when None), in `dtype` if given.
 
@@ -455,8 +444,7 @@ def cumsum(x, axis=None, dtype=None):
     """
 
 
-@checked(_cumulative_args)
-@op(_cumulative_rule)
+@op(_cumulative_rule, check=functools.partial(single_axis_args, "cumprod"))
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along `axis` (the flattened `x` when None), in `dtype` if given.
 
@@ -466,8 +454,7 @@ def cumprod(x, axis=None, dtype=None):
     """
 
 
-@checked(_cumulative_args)
-@op(_cumulative_rule)
+@op(_cumulative_rule, check=functools.partial(single_axis_args, "nancumsum"))
 def nancumsum(x, axis=None, dtype=None):
     """`cumsum` treating NaN as zero.
 
@@ -477,8 +464,7 @@ def nancumsum(x, axis=None, dtype=None):
     """
 
 
-@checked(_cumulative_args)
-@op(_cumulative_rule)
+@op(_cumulative_rule, check=functools.partial(single_axis_args, "nancumprod"))
 def nancumprod(x, axis=None, dtype=None):
     """`cumprod` treating NaN as one.
 
@@ -488,8 +474,7 @@ def nancumprod(x, axis=None, dtype=None):
     """
 
 
-@checked(_diff_args)
-@op(_diff_rule)
+@op(_diff_rule, check=functools.partial(_diff_args, "diff"))
 def diff(a, n=1, axis=-1):
     """The `n`-th discrete difference along `axis` (``a[1:] - a[:-1]``, `n` times).
 
@@ -501,8 +486,7 @@ def diff(a, n=1, axis=-1):
     """
 
 
-@checked(_trapezoid_args)
-@op(_trapezoid_rule)
+@op(_trapezoid_rule, check=functools.partial(_trapezoid_args, "trapezoid"))
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """Integral of `y` along `axis` by the trapezoidal rule.
 
@@ -518,8 +502,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     """
 
 
-@checked(_correlate_args)
-@op(_correlate_rule)
+@op(_correlate_rule, check=functools.partial(_correlate_args, "correlate"))
 def correlate(x1, x2, mode="valid"):
     """Cross-correlation of two 1-D tensors, ``c[k] = sum_n x1[n + k] * x2[n]``.
 
@@ -539,8 +522,7 @@ def correlate(x1, x2, mode="valid"):
 
 # Segments ---------------------------------------------------------------------------
 
-@checked(_segment_args)
-@op(_segment_rule)
+@op(_segment_rule, check=functools.partial(_segment_args, "segment_sum"))
 def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """Sums of the rows of `data` in each segment; an empty segment gives 0.
 
@@ -560,8 +542,7 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """
 
 
-@checked(_segment_args)
-@op(_segment_rule)
+@op(_segment_rule, check=functools.partial(_segment_args, "segment_prod"))
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """Products of the rows of `data` in each segment; an empty segment gives 1.
 
@@ -581,8 +562,7 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """
 
 
-@checked(_segment_args)
-@op(_segment_rule)
+@op(_segment_rule, check=functools.partial(_segment_args, "segment_max"))
 def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """Maxima of the rows of `data` in each segment.
 
@@ -604,8 +584,7 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """
 
 
-@checked(_segment_args)
-@op(_segment_rule)
+@op(_segment_rule, check=functools.partial(_segment_args, "segment_min"))
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
     """Minima of the rows of `data` in each segment.
 

@@ -30,20 +30,6 @@ def fail(name, arg, expected, received):
     raise ValueError(f"`{name}` expects `{arg}` {expected}; received {received}.")
 
 
-def checked(check):
-    """Runs ``check(op_name, *args, **kwargs)`` before the op, on every backend and on KerasTensors."""
-
-    def decorate(operation):
-        @functools.wraps(operation)
-        def wrapper(*args, **kwargs):
-            check(operation.__name__, *args, **kwargs)
-            return operation(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
 def check_axis(name, x, axis, arg="axis"):
     """Checks that `axis` (None, an int or a sequence of distinct ints) fits the rank of `x`."""
     if axis is None:
@@ -68,7 +54,7 @@ def _axis_args(name, x, axis=None, *args, **kwargs):
     check_axis(name, x, axis)
 
 
-def _single_axis_args(name, x, axis=None, *args, **kwargs):
+def single_axis_args(name, x, axis=None, *args, **kwargs):
     check_single_axis(name, x, axis)
 
 
@@ -157,8 +143,7 @@ def _corrcoef_rule(x):
 
 # Sums and products ------------------------------------------------------------------
 
-@checked(_axis_args)
-@op(_widened)
+@op(_widened, check=functools.partial(_axis_args, "sum"))
 def sum(x, axis=None, keepdims=False):
     """Sum over `axis` (all axes when None); small ints accumulate in 32 bits.
 
@@ -168,8 +153,7 @@ def sum(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_prod_rule)
+@op(_prod_rule, check=functools.partial(_axis_args, "prod"))
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over `axis` (all axes when None), in `dtype` or widened like `sum`.
 
@@ -179,8 +163,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     """
 
 
-@checked(_axis_args)
-@op(_widened)
+@op(_widened, check=functools.partial(_axis_args, "nansum"))
 def nansum(x, axis=None, keepdims=False):
     """Sum over `axis`, treating NaN as zero.
 
@@ -190,8 +173,7 @@ def nansum(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_widened)
+@op(_widened, check=functools.partial(_axis_args, "nanprod"))
 def nanprod(x, axis=None, keepdims=False):
     """Product over `axis`, treating NaN as one.
 
@@ -201,8 +183,7 @@ def nanprod(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "logsumexp"))
 def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over `axis`, computed without overflow; ints give floatx.
 
@@ -214,8 +195,7 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # Extrema ----------------------------------------------------------------------------
 
-@checked(_axis_args)
-@op(_same)
+@op(_same, check=functools.partial(_axis_args, "max"))
 def max(x, axis=None, keepdims=False, initial=None):
     """Largest value over `axis`; `initial` (cast to the dtype of `x`) joins every slice.
 
@@ -225,8 +205,7 @@ def max(x, axis=None, keepdims=False, initial=None):
     """
 
 
-@checked(_axis_args)
-@op(_same)
+@op(_same, check=functools.partial(_axis_args, "min"))
 def min(x, axis=None, keepdims=False, initial=None):
     """Smallest value over `axis`; `initial` (cast to the dtype of `x`) joins every slice.
 
@@ -236,8 +215,7 @@ def min(x, axis=None, keepdims=False, initial=None):
     """
 
 
-@checked(_axis_args)
-@op(_same)
+@op(_same, check=functools.partial(_axis_args, "amax"))
 def amax(x, axis=None, keepdims=False):
     """Largest value over `axis` (same as `max` without `initial`).
 
@@ -247,8 +225,7 @@ def amax(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_same)
+@op(_same, check=functools.partial(_axis_args, "amin"))
 def amin(x, axis=None, keepdims=False):
     """Smallest value over `axis` (same as `min` without `initial`).
 
@@ -258,8 +235,7 @@ def amin(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_same)
+@op(_same, check=functools.partial(_axis_args, "nanmax"))
 def nanmax(x, axis=None, keepdims=False):
     """Largest value over `axis` ignoring NaN; an all-NaN slice gives NaN.
 
@@ -269,8 +245,7 @@ def nanmax(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_same)
+@op(_same, check=functools.partial(_axis_args, "nanmin"))
 def nanmin(x, axis=None, keepdims=False):
     """Smallest value over `axis` ignoring NaN; an all-NaN slice gives NaN.
 
@@ -280,8 +255,7 @@ def nanmin(x, axis=None, keepdims=False):
     """
 
 
-@checked(_not_bool)
-@op(_same)
+@op(_same, check=functools.partial(_not_bool, "ptp"))
 def ptp(x, axis=None, keepdims=False):
     """Range (peak to peak, ``max - min``) over `axis`, in the dtype of `x`.
 
@@ -291,8 +265,7 @@ def ptp(x, axis=None, keepdims=False):
     """
 
 
-@checked(_single_axis_args)
-@op(_index)
+@op(_index, check=functools.partial(single_axis_args, "argmax"))
 def argmax(x, axis=None, keepdims=False):
     """Index of the first largest value along `axis` (of the flattened `x` when None), int32.
 
@@ -302,8 +275,7 @@ def argmax(x, axis=None, keepdims=False):
     """
 
 
-@checked(_single_axis_args)
-@op(_index)
+@op(_index, check=functools.partial(single_axis_args, "argmin"))
 def argmin(x, axis=None, keepdims=False):
     """Index of the first smallest value along `axis` (of the flattened `x` when None), int32.
 
@@ -313,8 +285,7 @@ def argmin(x, axis=None, keepdims=False):
     """
 
 
-@checked(_single_axis_args)
-@op(_index)
+@op(_index, check=functools.partial(single_axis_args, "nanargmax"))
 def nanargmax(x, axis=None, keepdims=False):
     """Like `argmax` but ignoring NaN; an all-NaN slice gives -1.
 
@@ -324,8 +295,7 @@ def nanargmax(x, axis=None, keepdims=False):
     """
 
 
-@checked(_single_axis_args)
-@op(_index)
+@op(_index, check=functools.partial(single_axis_args, "nanargmin"))
 def nanargmin(x, axis=None, keepdims=False):
     """Like `argmin` but ignoring NaN; an all-NaN slice gives -1.
 
@@ -337,8 +307,7 @@ def nanargmin(x, axis=None, keepdims=False):
 
 # Logic and counting -----------------------------------------------------------------
 
-@checked(_axis_args)
-@op(_bool)
+@op(_bool, check=functools.partial(_axis_args, "all"))
 def all(x, axis=None, keepdims=False):
     """Whether every element over `axis` is truthy.
 
@@ -348,8 +317,7 @@ def all(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_bool)
+@op(_bool, check=functools.partial(_axis_args, "any"))
 def any(x, axis=None, keepdims=False):
     """Whether some element over `axis` is truthy.
 
@@ -359,8 +327,7 @@ def any(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_count_rule)
+@op(_count_rule, check=functools.partial(_axis_args, "count_nonzero"))
 def count_nonzero(x, axis=None):
     """Number of non-zero elements over `axis` (all axes when None), int32.
 
@@ -372,8 +339,7 @@ def count_nonzero(x, axis=None):
 
 # Means and spreads ------------------------------------------------------------------
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "mean"))
 def mean(x, axis=None, keepdims=False):
     """Arithmetic mean over `axis`; ints give floatx.
 
@@ -383,8 +349,7 @@ def mean(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "nanmean"))
 def nanmean(x, axis=None, keepdims=False):
     """Mean over `axis` ignoring NaN; an all-NaN slice gives NaN.
 
@@ -394,8 +359,7 @@ def nanmean(x, axis=None, keepdims=False):
     """
 
 
-@checked(_average_args)
-@op(_average_rule)
+@op(_average_rule, check=functools.partial(_average_args, "average"))
 def average(x, axis=None, weights=None):
     """Weighted mean along `axis`: ``sum(x * weights) / sum(weights)``.
 
@@ -411,8 +375,7 @@ def average(x, axis=None, weights=None):
     """
 
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "var"))
 def var(x, axis=None, keepdims=False):
     """Population variance (``ddof=0``) over `axis`; ints give floatx.
 
@@ -422,8 +385,7 @@ def var(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "std"))
 def std(x, axis=None, keepdims=False):
     """Population standard deviation (``ddof=0``) over `axis`; ints give floatx.
 
@@ -433,8 +395,7 @@ def std(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "nanvar"))
 def nanvar(x, axis=None, keepdims=False):
     """Variance over `axis` ignoring NaN (``ddof=0``).
 
@@ -444,8 +405,7 @@ def nanvar(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "nanstd"))
 def nanstd(x, axis=None, keepdims=False):
     """Standard deviation over `axis` ignoring NaN (``ddof=0``).
 
@@ -455,8 +415,7 @@ def nanstd(x, axis=None, keepdims=False):
     """
 
 
-@checked(_corrcoef_args)
-@op(_corrcoef_rule)
+@op(_corrcoef_rule, check=functools.partial(_corrcoef_args, "corrcoef"))
 def corrcoef(x):
     """Pearson correlation coefficients between the rows (variables) of `x`.
 
@@ -472,8 +431,7 @@ def corrcoef(x):
 
 # Order statistics -------------------------------------------------------------------
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "median"))
 def median(x, axis=None, keepdims=False):
     """Median over `axis` (mean of the two middle values for even counts); ints give floatx.
 
@@ -483,8 +441,7 @@ def median(x, axis=None, keepdims=False):
     """
 
 
-@checked(_axis_args)
-@op(_float)
+@op(_float, check=functools.partial(_axis_args, "nanmedian"))
 def nanmedian(x, axis=None, keepdims=False):
     """Median over `axis` ignoring NaN; an all-NaN slice gives NaN.
 
@@ -494,8 +451,7 @@ def nanmedian(x, axis=None, keepdims=False):
     """
 
 
-@checked(_quantile_args(1))
-@op(_quantile_rule)
+@op(_quantile_rule, check=functools.partial(_quantile_args(1), "quantile"))
 def quantile(x, q, axis=None, method="linear", keepdims=False):
     """The `q`-th quantiles of `x` over `axis`.
 
@@ -516,8 +472,7 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
     """
 
 
-@checked(_quantile_args(1))
-@op(_quantile_rule)
+@op(_quantile_rule, check=functools.partial(_quantile_args(1), "nanquantile"))
 def nanquantile(x, q, axis=None, method="linear", keepdims=False):
     """`quantile` ignoring NaN; an all-NaN slice gives NaN.
 
@@ -527,8 +482,7 @@ def nanquantile(x, q, axis=None, method="linear", keepdims=False):
     """
 
 
-@checked(_quantile_args(100))
-@op(_quantile_rule)
+@op(_quantile_rule, check=functools.partial(_quantile_args(100), "percentile"))
 def percentile(x, q, axis=None, method="linear", keepdims=False):
     """The `q`-th percentiles (`q` in [0, 100]) of `x` over `axis`; see `quantile`.
 
@@ -538,8 +492,7 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
     """
 
 
-@checked(_quantile_args(100))
-@op(_quantile_rule)
+@op(_quantile_rule, check=functools.partial(_quantile_args(100), "nanpercentile"))
 def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
     """`percentile` ignoring NaN; an all-NaN slice gives NaN.
 

@@ -21,12 +21,21 @@ __all__ = [
 ]
 
 
+def _concrete(value, problem):
+    """`value` on the host; ops whose output length depends on the data cannot trace it."""
+    try:
+        return np.asarray(value)
+    except jax.errors.TracerArrayConversionError:
+        raise ValueError(problem) from None
+
+
 def _axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _float_dtype(*xs):
-    return common.numpy_dtype(dtypes.float_result(dtypes.result_type(*[common.operand_dtype(x) for x in xs])))
+    result = dtypes.float_result(dtypes.result_type(*[common.operand_dtype(x) for x in xs]))
+    return common.numpy_dtype(result)
 
 
 def _float(*xs):
@@ -53,7 +62,8 @@ def _same_dtype(fn):
 def _widened(fn):
     def impl(x, axis=None, keepdims=False):
         x = convert_to_tensor(x)
-        return fn(x, axis=_axis(axis), keepdims=keepdims, dtype=common.numpy_dtype(dtypes.sum_result(x.dtype)))
+        dtype = common.numpy_dtype(dtypes.sum_result(x.dtype))
+        return fn(x, axis=_axis(axis), keepdims=keepdims, dtype=dtype)
 
     return impl
 
@@ -176,7 +186,8 @@ def digitize(x, bins):
 
 
 def isin(x1, x2, assume_unique=False, invert=False):
-    return jnp.isin(convert_to_tensor(x1), convert_to_tensor(x2), assume_unique=assume_unique, invert=invert)
+    x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
+    return jnp.isin(x1, x2, assume_unique=assume_unique, invert=invert)
 
 
 def top_k(x, k, sorted=True):
@@ -191,16 +202,17 @@ def in_top_k(targets, predictions, k):
     return jnp.sum(predictions > target_values, axis=1) < k
 
 
-_unique = jax.jit(functools.partial(jnp.unique, return_index=True, return_inverse=True, return_counts=True),
-                  static_argnames=("axis", "size", "fill_value"))
+_unique = jax.jit(
+    functools.partial(jnp.unique, return_index=True, return_inverse=True, return_counts=True),
+    static_argnames=("axis", "size", "fill_value"))
 
 
 def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False,
            axis=None, size=None, fill_value=None):
     x = convert_to_tensor(x)
     if size is None:
-        # The output length depends on the values, so this needs a concrete `x`.
-        size = np.unique(np.asarray(x), axis=axis).shape[0 if axis is None else axis]
+        values = _concrete(x, "`unique` needs `size` under jax.jit: its output length depends on `x`.")
+        size = np.unique(values, axis=axis).shape[0 if axis is None else axis]
     values, index, inverse, counts = _unique(x, axis=axis, size=size, fill_value=fill_value)
     extras = [a.astype("int32") for a, wanted in ((index, return_index), (inverse, return_inverse),
                                                    (counts, return_counts)) if wanted]
@@ -212,7 +224,8 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
 def bincount(x, weights=None, minlength=0, sparse=False):
     x = convert_to_tensor(x).astype("int64")
     weights = jnp.ones(x.shape, "int32") if weights is None else convert_to_tensor(weights)
-    length = int(jnp.max(x, initial=-1)) + 1
+    problem = "`bincount` cannot run under jax.jit: its output length depends on the values of `x`."
+    length = int(np.max(_concrete(x, problem), initial=-1)) + 1
     count = functools.partial(jnp.bincount, length=length if length > minlength else minlength)
     return (count if x.ndim == 1 else jax.vmap(count))(x, weights)
 
@@ -263,7 +276,8 @@ def _segment(fn):
     def impl(data, segment_ids, num_segments=None, sorted=False):
         ids = convert_to_tensor(segment_ids)
         if num_segments is None:
-            num_segments = int(np.max(np.asarray(ids), initial=-1)) + 1
+            problem = f"`{fn.__name__}` needs `num_segments` under jax.jit: it depends on `segment_ids`."
+            num_segments = int(np.max(_concrete(ids, problem), initial=-1)) + 1
         return fn(convert_to_tensor(data), ids, num_segments=num_segments, indices_are_sorted=sorted)
 
     return impl

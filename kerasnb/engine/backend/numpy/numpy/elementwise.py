@@ -154,9 +154,8 @@ floor = _unary_float(np.floor)
 trunc = _unary(np.trunc)
 
 
+@_binary_float
 def divide_no_nan(x1, x2):
-    dtype = dtypes.result_type(common.operand_dtype(x1), common.operand_dtype(x2), float)
-    x1, x2 = _cast_pair(x1, x2, dtype)
     zero = x2 == 0
     return np.where(zero, np.zeros((), x1.dtype), x1 / np.where(zero, np.ones((), x2.dtype), x2))
 
@@ -219,10 +218,8 @@ logical_not = _unary(np.logical_not)
 
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
     x1, x2 = _cast_pair(x1, x2, _strong(x1, x2))
-    if x1.dtype not in _FLOATS and x1.dtype.kind not in "c":
+    if x1.dtype.kind not in "fc":  # ints, bool and bfloat16
         x1, x2 = x1.astype(np.float64), x2.astype(np.float64)
-    elif x1.dtype.name == "bfloat16":
-        x1, x2 = x1.astype(np.float32), x2.astype(np.float32)
     return np.asarray(np.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -309,14 +306,18 @@ def erfc(x):
 
 @_unary_float
 def erfinv(x):
-    """Winitzki's closed-form approximation, refined by Newton steps on `math.erf`."""
-    y = x.astype(np.float64)
+    """Winitzki's closed-form approximation, refined by Newton steps on `math.erf`.
+
+    Near ±1 the residual goes through `math.erfc`, where ``erf`` itself would round to 1.
+    """
+    y = np.abs(x.astype(np.float64))
     with np.errstate(divide="ignore", invalid="ignore"):
         log_term = np.log1p(-y * y)
         base = 2 / (np.pi * 0.147) + log_term / 2
-        guess = np.sign(y) * np.sqrt(np.sqrt(base * base - log_term / 0.147) - base)
-        finite = np.isfinite(guess)
-        for _ in range(3):
-            step = (_erf64(guess) - y) / (2 / np.sqrt(np.pi) * np.exp(-guess * guess))
+        guess = np.sqrt(np.sqrt(base * base - log_term / 0.147) - base)
+        finite, tail = np.isfinite(guess), y > 0.5
+        for _ in range(4):
+            residual = np.where(tail, (1 - y) - _erfc64(guess), _erf64(guess) - y)
+            step = residual / (2 / np.sqrt(np.pi) * np.exp(-guess * guess))
             guess = np.where(finite, guess - np.where(finite, step, 0), guess)
-    return guess.astype(x.dtype)
+    return (np.sign(x) * guess).astype(x.dtype)

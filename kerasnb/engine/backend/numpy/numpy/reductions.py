@@ -29,10 +29,6 @@ def _axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def _dtype(x):
-    return dtypes.standardize_dtype(x.dtype)
-
-
 def _float_dtypes(*xs):
     """The compute dtype (float32 for half types) and result dtype of a float function of `xs`."""
     result = dtypes.float_result(dtypes.result_type(*[common.operand_dtype(x) for x in xs]))
@@ -173,8 +169,10 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def average(x, axis=None, weights=None):
-    (x, *w), result = _float(*([x] if weights is None else [x, weights]))
-    return np.asarray(np.average(x, axis=axis, weights=w[0] if w else None)).astype(result)
+    if weights is None:
+        return mean(x, axis)
+    (x, weights), result = _float(x, weights)
+    return np.asarray(np.average(x, axis=axis, weights=weights)).astype(result)
 
 
 def corrcoef(x):
@@ -221,7 +219,8 @@ def digitize(x, bins):
 
 
 def isin(x1, x2, assume_unique=False, invert=False):
-    return np.isin(convert_to_tensor(x1), convert_to_tensor(x2), assume_unique=assume_unique, invert=invert)
+    x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
+    return np.isin(x1, x2, assume_unique=assume_unique, invert=invert)
 
 
 def top_k(x, k, sorted=True):

@@ -67,6 +67,11 @@ def _positions(x, axis):
     return tf.reshape(tf.range(tf.shape(x)[axis]), shape)
 
 
+def _spread(vector, axis, rank):
+    """A 1-D `vector` reshaped to lie along `axis` of a rank-`rank` tensor."""
+    return tf.reshape(vector, [-1 if d == axis % rank else 1 for d in range(rank)])
+
+
 def _to_last(x, axis):
     """`x` with the reduced dims moved to the end and merged; and the keepdims shape."""
     rank = x.shape.rank
@@ -74,25 +79,36 @@ def _to_last(x, axis):
         else list(range(rank))
     kept = [d for d in range(rank) if d not in dims]
     shape = tf.shape(x)
-    merged = tf.reshape(tf.transpose(x, kept + dims), tf.concat([tf.gather(shape, tf.constant(kept, tf.int32)), [-1]], 0))
+    merged_shape = tf.concat([tf.gather(shape, tf.constant(kept, tf.int32)), [-1]], 0)
+    merged = tf.reshape(tf.transpose(x, kept + dims), merged_shape)
     return merged, [1 if d in dims else shape[d] for d in range(rank)]
 
 
 # Sums and products ------------------------------------------------------------------
 
-def _widened(reduce, fill=None):
-    def impl(x, axis=None, keepdims=False, dtype=None):
-        x = convert_to_tensor(x)
-        x = tf.cast(x if fill is None else _nan_to(x, fill), dtype or dtypes.sum_result(_name(x)))
-        return reduce(x, axis=_axis(axis), keepdims=keepdims)
-
-    return impl
+def _accumulate(reduce, x, axis, keepdims, fill=None, dtype=None):
+    """``reduce`` in `dtype`, or widened like `sum`; NaN replaced by `fill` when given."""
+    x = convert_to_tensor(x)
+    x = tf.cast(x if fill is None else _nan_to(x, fill), dtype or dtypes.sum_result(_name(x)))
+    return reduce(x, axis=_axis(axis), keepdims=keepdims)
 
 
-sum = _widened(tf.reduce_sum)
-prod = _widened(tf.reduce_prod)
-nansum = _widened(tf.reduce_sum, 0)
-nanprod = _widened(tf.reduce_prod, 1)
+def sum(x, axis=None, keepdims=False):
+    return _accumulate(tf.reduce_sum, x, axis, keepdims)
+
+
+def nansum(x, axis=None, keepdims=False):
+    return _accumulate(tf.reduce_sum, x, axis, keepdims, fill=0)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    return _accumulate(tf.reduce_prod, x, axis, keepdims, dtype=dtype)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    return _accumulate(tf.reduce_prod, x, axis, keepdims, fill=1)
+
+
 logsumexp = _float_stat(lambda x, axis, keepdims: tf.reduce_logsumexp(x, axis, keepdims))
 
 
@@ -225,7 +241,7 @@ def average(x, axis=None, weights=None):
         return mean(x, axis)
     (x, weights), result = _float(x, weights)
     if weights.shape.rank != x.shape.rank:
-        weights = tf.reshape(weights, [-1 if d == axis % x.shape.rank else 1 for d in range(x.shape.rank)])
+        weights = _spread(weights, axis, x.shape.rank)
     total = tf.reduce_sum(weights * tf.ones_like(x), axis)
     return tf.cast(tf.reduce_sum(x * weights, axis) / total, result)
 
@@ -301,7 +317,8 @@ def _argsort_last(x):
     nan = tf.math.is_nan(x)
     order = tf.argsort(tf.where(nan, tf.cast(_INF, x.dtype), x), axis=-1, stable=True)
     batch = x.shape.rank - 1
-    nan_last = tf.argsort(tf.gather(tf.cast(nan, tf.int8), order, batch_dims=batch, axis=-1), axis=-1, stable=True)
+    nan_sorted = tf.gather(tf.cast(nan, tf.int8), order, batch_dims=batch, axis=-1)
+    nan_last = tf.argsort(nan_sorted, axis=-1, stable=True)
     return tf.gather(order, nan_last, batch_dims=batch, axis=-1)
 
 
@@ -414,18 +431,18 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
 
 
 def _pad_unique(values, index, counts, axis, size, fill_value):
-    """Truncates or pads the unique results to `size` along the unique axis."""
-    missing = size - values.shape[axis]
-    if missing <= 0:
-        return tf.gather(values, tf.range(size), axis=axis), index[:size], counts[:size]
+    """Truncates or pads the unique results to `size` along the unique axis (graph-safe)."""
+    axis %= values.shape.rank
+    keep = tf.minimum(tf.shape(values)[axis], size)
+    missing = size - keep
+    values = tf.gather(values, tf.range(keep), axis=axis)
     if fill_value is None:
         pad = tf.gather(values, tf.zeros([missing], tf.int32), axis=axis)
     else:
-        shape = tf.unstack(tf.shape(values))
-        shape[axis] = missing
+        shape = tf.tensor_scatter_nd_update(tf.shape(values), [[axis]], [missing])
         pad = tf.fill(shape, tf.cast(fill_value, values.dtype))
-    return (tf.concat([values, pad], axis), tf.concat([index, tf.repeat(index[:1], missing)], 0),
-            tf.concat([counts, tf.zeros([missing], counts.dtype)], 0))
+    return (tf.concat([values, pad], axis), tf.concat([index[:keep], tf.repeat(index[:1], missing)], 0),
+            tf.concat([counts[:keep], tf.zeros([missing], counts.dtype)], 0))
 
 
 # Counting ---------------------------------------------------------------------------
@@ -443,10 +460,11 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 def histogram(x, bins=10, range=None):
     (x,), result = _float(x)
     x = tf.reshape(x, [-1])
-    low, high = (float(tf.reduce_min(x)), float(tf.reduce_max(x))) if range is None else map(float, range)
-    if low == high:
-        low, high = low - 0.5, high + 0.5
-    edges = tf.cast(tf.linspace(tf.constant(low, tf.float64), high, bins + 1), x.dtype)
+    low, high = (tf.reduce_min(x), tf.reduce_max(x)) if range is None else range
+    low, high = tf.cast(low, tf.float64), tf.cast(high, tf.float64)
+    flat = tf.equal(low, high)
+    low, high = tf.where(flat, low - 0.5, low), tf.where(flat, high + 0.5, high)
+    edges = tf.cast(tf.linspace(low, high, bins + 1), x.dtype)
     index = tf.where(x == edges[-1], bins - 1, _search(edges, x, "right") - 1)
     inside = (x >= edges[0]) & (x <= edges[-1])
     counts = tf.math.bincount(tf.boolean_mask(index, inside), minlength=bins, maxlength=bins)
@@ -494,7 +512,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
         x = convert_to_tensor(x, compute)
         spacing = diff(x, axis=axis if x.shape.rank > 1 else 0)
         if x.shape.rank == 1:
-            spacing = tf.reshape(spacing, [-1 if d == axis % y.shape.rank else 1 for d in range(y.shape.rank)])
+            spacing = _spread(spacing, axis, y.shape.rank)
     heights = _slice(y, axis, 1, None) + _slice(y, axis, None, -1)
     return tf.cast(tf.reduce_sum(heights * spacing, axis) / 2, result)
 
@@ -522,7 +540,7 @@ def _segment(reduce, empty=None):
         data = convert_to_tensor(data)
         ids = tf.cast(convert_to_tensor(segment_ids), tf.int32)
         if num_segments is None:
-            num_segments = int(tf.reduce_max(ids)) + 1 if ids.shape[0] else 0
+            num_segments = tf.maximum(tf.reduce_max(ids) + 1, 0)
         # Ids outside [0, num_segments) go to one extra segment, dropped at the end.
         ids = tf.where((ids >= 0) & (ids < num_segments), ids, num_segments)
         out = reduce(data, ids, num_segments + 1)[:num_segments]

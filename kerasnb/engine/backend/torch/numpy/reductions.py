@@ -20,6 +20,7 @@ __all__ = [
 ]
 
 _INF = float("inf")
+_WIDE_UINTS = (torch.uint16, torch.uint32, torch.uint64)
 
 
 def _dims(x, axis):
@@ -27,6 +28,14 @@ def _dims(x, axis):
     if axis is None:
         return tuple(range(x.ndim))
     return (axis,) if isinstance(axis, int) else tuple(axis)
+
+
+def _reduce(fn, x, axis, keepdims, **kwargs):
+    """``fn(x, dim=..., keepdim=...)`` over `axis`; an empty tuple of axes reduces nothing."""
+    dims = _dims(x, axis)
+    if not dims and x.ndim:  # torch reads dim=() as every dim
+        x, dims, keepdims = x[None], (0,), False
+    return fn(x, dim=dims, keepdim=keepdims, **kwargs)
 
 
 def _to_last(x, axis):
@@ -56,10 +65,12 @@ def _float(*xs):
     return [convert_to_tensor(x, compute) for x in xs], result
 
 
-def _float_stat(fn):
+def _float_stat(fn, **kwargs):
+    """A float statistic: ints give floatx, half types are computed in float32."""
+
     def impl(x, axis=None, keepdims=False):
         (x,), result = _float(x)
-        return fn(x, _dims(x, axis), keepdims).to(result)
+        return _reduce(fn, x, axis, keepdims, **kwargs).to(result)
 
     return impl
 
@@ -79,12 +90,9 @@ def _widened(x, fill=None, dtype=None):
     return x, (torch.int64 if result in _WIDE_UINTS else result), result
 
 
-_WIDE_UINTS = (torch.uint16, torch.uint32, torch.uint64)
-
-
 def _sum(x, axis, keepdims, fill=None):
     x, accumulate, result = _widened(x, fill)
-    return torch.sum(x, dim=_dims(x, axis), keepdim=keepdims, dtype=accumulate).to(result)
+    return _reduce(torch.sum, x, axis, keepdims, dtype=accumulate).to(result)
 
 
 def _prod(x, axis, keepdims, fill=None, dtype=None):
@@ -108,31 +116,32 @@ def nanprod(x, axis=None, keepdims=False):
     return _prod(x, axis, keepdims, 1)
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    (x,), result = _float(x)
-    return torch.logsumexp(x, dim=_dims(x, axis), keepdim=keepdims).to(result)
+logsumexp = _float_stat(torch.logsumexp)
 
 
 # Extrema ----------------------------------------------------------------------------
 
 def amax(x, axis=None, keepdims=False):
-    x = convert_to_tensor(x)
-    return torch.amax(x, dim=_dims(x, axis), keepdim=keepdims)
+    return _reduce(torch.amax, convert_to_tensor(x), axis, keepdims)
 
 
 def amin(x, axis=None, keepdims=False):
-    x = convert_to_tensor(x)
-    return torch.amin(x, dim=_dims(x, axis), keepdim=keepdims)
+    return _reduce(torch.amin, convert_to_tensor(x), axis, keepdims)
+
+
+def _scalar(value, like):
+    """`value` as a 0-d tensor of `like`'s dtype (floats truncate toward zero for ints)."""
+    return torch.tensor(value, device=like.device).to(like.dtype)
 
 
 def max(x, axis=None, keepdims=False, initial=None):
     out = amax(x, axis, keepdims)
-    return out if initial is None else torch.maximum(out, torch.tensor(initial).to(out.dtype))
+    return out if initial is None else torch.maximum(out, _scalar(initial, out))
 
 
 def min(x, axis=None, keepdims=False, initial=None):
     out = amin(x, axis, keepdims)
-    return out if initial is None else torch.minimum(out, torch.tensor(initial).to(out.dtype))
+    return out if initial is None else torch.minimum(out, _scalar(initial, out))
 
 
 def _nan_extreme(reduce, fill):
@@ -170,11 +179,11 @@ def argmin(x, axis=None, keepdims=False):
     return _arg(torch.argmin, convert_to_tensor(x), axis, keepdims)
 
 
-def _nan_arg(extreme, fill):
+def _nan_arg(extreme, fill, plain):
     def impl(x, axis=None, keepdims=False):
         x = convert_to_tensor(x)
         if not x.is_floating_point():
-            return _arg(torch.argmax if extreme is amax else torch.argmin, x, axis, keepdims)
+            return plain(x, axis, keepdims)
         nan = torch.isnan(x)
         filled = torch.where(nan, fill, x)
         best = ~nan & (filled == extreme(filled, axis, True))
@@ -184,44 +193,41 @@ def _nan_arg(extreme, fill):
     return impl
 
 
-nanargmax = _nan_arg(amax, -_INF)
-nanargmin = _nan_arg(amin, _INF)
+nanargmax = _nan_arg(amax, -_INF, argmax)
+nanargmin = _nan_arg(amin, _INF, argmin)
 
 
 # Logic and counting -----------------------------------------------------------------
 
 def all(x, axis=None, keepdims=False):
-    x = convert_to_tensor(x)
-    return torch.all(x, dim=_dims(x, axis), keepdim=keepdims)
+    return _reduce(torch.all, convert_to_tensor(x), axis, keepdims)
 
 
 def any(x, axis=None, keepdims=False):
-    x = convert_to_tensor(x)
-    return torch.any(x, dim=_dims(x, axis), keepdim=keepdims)
+    return _reduce(torch.any, convert_to_tensor(x), axis, keepdims)
 
 
 def count_nonzero(x, axis=None):
-    x = convert_to_tensor(x)
-    return torch.sum(x != 0, dim=_dims(x, axis), dtype=torch.int32)
+    return _reduce(torch.sum, convert_to_tensor(x) != 0, axis, False, dtype=torch.int32)
 
 
 # Means and spreads ------------------------------------------------------------------
 
-mean = _float_stat(lambda x, dims, keepdims: torch.mean(x, dim=dims, keepdim=keepdims))
-nanmean = _float_stat(lambda x, dims, keepdims: torch.nanmean(x, dim=dims, keepdim=keepdims))
-var = _float_stat(lambda x, dims, keepdims: torch.var(x, dim=dims, correction=0, keepdim=keepdims))
-std = _float_stat(lambda x, dims, keepdims: torch.std(x, dim=dims, correction=0, keepdim=keepdims))
+mean = _float_stat(torch.mean)
+nanmean = _float_stat(torch.nanmean)
+var = _float_stat(torch.var, correction=0)
+std = _float_stat(torch.std, correction=0)
 
 
-def _nanvar(x, dims, keepdims):
+def _nanvar(x, dim, keepdim):
     nan = torch.isnan(x)
-    deviation = torch.where(nan, 0, x - torch.nanmean(x, dim=dims, keepdim=True))
-    count = torch.sum(~nan, dim=dims, keepdim=keepdims)
-    return torch.sum(deviation * deviation, dim=dims, keepdim=keepdims) / count
+    deviation = torch.where(nan, 0, x - torch.nanmean(x, dim=dim, keepdim=True))
+    count = torch.sum(~nan, dim=dim, keepdim=keepdim)
+    return torch.sum(deviation * deviation, dim=dim, keepdim=keepdim) / count
 
 
 nanvar = _float_stat(_nanvar)
-nanstd = _float_stat(lambda x, dims, keepdims: torch.sqrt(_nanvar(x, dims, keepdims)))
+nanstd = _float_stat(lambda x, dim, keepdim: torch.sqrt(_nanvar(x, dim, keepdim)))
 
 
 def average(x, axis=None, weights=None):
@@ -230,8 +236,8 @@ def average(x, axis=None, weights=None):
     (x, weights), result = _float(x, weights)
     if weights.ndim != x.ndim:
         weights = weights.reshape([-1 if d == axis % x.ndim else 1 for d in range(x.ndim)])
-    dims = _dims(x, axis)
-    return (torch.sum(x * weights, dim=dims) / torch.sum(weights.expand_as(x), dim=dims)).to(result)
+    total = _reduce(torch.sum, x * weights, axis, False)
+    return (total / _reduce(torch.sum, weights.expand_as(x), axis, False)).to(result)
 
 
 def corrcoef(x):
@@ -246,7 +252,8 @@ def _quantiles(fn, scale=1):
         (x,), result = _float(x)
         q = convert_to_tensor(q, "float64") / scale
         q = q.to(x.dtype)
-        return _reduce_last(lambda t: fn(t, q, dim=-1, interpolation=method), x, axis, keepdims).to(result)
+        out = _reduce_last(lambda t: fn(t, q, dim=-1, interpolation=method), x, axis, keepdims)
+        return out.to(result)
 
     return impl
 
@@ -326,8 +333,8 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     values, inverse, counts = torch.unique(x, sorted=True, return_inverse=True, return_counts=True,
                                            dim=None if axis is None else axis % x.ndim)
     length = x.numel() if axis is None else x.shape[axis]
-    first = torch.full((counts.numel(),), length, dtype=torch.int64)
-    index = first.scatter_reduce(0, inverse.reshape(-1), torch.arange(length), "amin")
+    first = torch.full((counts.numel(),), length, dtype=torch.int64, device=x.device)
+    index = first.scatter_reduce(0, inverse.reshape(-1), torch.arange(length, device=x.device), "amin")
     if size is not None:
         values, index, counts = _pad_unique(values, index, counts, axis or 0, size, fill_value)
     extras = [a.to(torch.int32) for a, wanted in ((index, return_index), (inverse, return_inverse),
@@ -345,7 +352,7 @@ def _pad_unique(values, index, counts, axis, size, fill_value):
     else:
         shape = list(values.shape)
         shape[axis] = missing
-        pad = torch.full(shape, fill_value, dtype=values.dtype)
+        pad = torch.full(shape, fill_value, dtype=values.dtype, device=values.device)
     return (torch.cat([values, pad], axis), torch.cat([index, index[:1].repeat(missing)]),
             torch.cat([counts, counts.new_zeros(missing)]))
 
@@ -356,9 +363,10 @@ def _counts(x, weights, length):
     """Per-row counts (or weight sums) of `x` (1-D or 2-D, int64), `length` bins per row."""
     if x.ndim == 1:
         return torch.bincount(x, weights, minlength=length)
-    offsets = x + length * torch.arange(x.shape[0])[:, None]
+    offsets = x + length * torch.arange(x.shape[0], device=x.device)[:, None]
     flat_weights = None if weights is None else weights.reshape(-1)
-    return torch.bincount(offsets.reshape(-1), flat_weights, minlength=length * x.shape[0]).reshape(x.shape[0], length)
+    counts = torch.bincount(offsets.reshape(-1), flat_weights, minlength=length * x.shape[0])
+    return counts.reshape(x.shape[0], length)
 
 
 def bincount(x, weights=None, minlength=0, sparse=False):
@@ -375,7 +383,7 @@ def histogram(x, bins=10, range=None):
     low, high = (float(x.min()), float(x.max())) if range is None else map(float, range)
     if low == high:
         low, high = low - 0.5, high + 0.5
-    edges = torch.linspace(low, high, bins + 1, dtype=torch.float64).to(x.dtype)
+    edges = torch.linspace(low, high, bins + 1, dtype=torch.float64, device=x.device).to(x.dtype)
     index = torch.where(x == edges[-1], bins - 1, torch.searchsorted(edges, x, right=True) - 1)
     inside = (x >= edges[0]) & (x <= edges[-1])
     return torch.bincount(index[inside], minlength=bins).to(result), edges.to(result)
@@ -433,7 +441,8 @@ def _segment(reduce, identity):
             num_segments = int(ids.max()) + 1 if ids.numel() else 0
         # Ids outside [0, num_segments) go to one extra segment, dropped at the end.
         ids = torch.where((ids >= 0) & (ids < num_segments), ids, num_segments)
-        out = torch.full((num_segments + 1,) + tuple(data.shape[1:]), identity(data.dtype), dtype=data.dtype)
+        shape = (num_segments + 1,) + tuple(data.shape[1:])
+        out = torch.full(shape, identity(data.dtype), dtype=data.dtype, device=data.device)
         index = ids.reshape([-1] + [1] * (data.ndim - 1)).expand_as(data)
         return out.scatter_reduce(0, index, data, reduce)[:num_segments]
 
