@@ -100,9 +100,12 @@ def _format(data_format):
 
 
 def _images(name, images, data_format, channels=None):
-    """Checks a 3D/4D `images` (and its channel count); returns the canonical `data_format`."""
+    """Checks a numeric 3D/4D `images` (and its channel count); returns the canonical
+    `data_format`."""
     data_format = _format(data_format)
     shape = _rank(name, images, (3, 4))
+    if rules.dtype_of(images) == "bool":
+        fail(name, "images", "a numeric dtype", "bool")
     depth = shape[sampling.channel_axis(len(shape), data_format)]
     if channels and depth is not None and depth not in channels:
         fail(name, "images", f"with {' or '.join(map(str, channels))} channels",
@@ -732,11 +735,11 @@ def sobel_edges(images, data_format=None):
     images = core.convert_to_tensor(images)
     d_dx = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
     out = _depthwise(images, np.stack([d_dx.T, d_dx], axis=-1), "same", data_format)
-    batch, *rest = core.shape(out)
-    if data_format == "channels_last":
-        out = knp.reshape(out, (batch, *rest[:-1], -1, 2))
+    height, width = (core.shape(out)[a] for a in sampling.spatial_axes(4, data_format))
+    if data_format == "channels_last":  # the depthwise kernel interleaves [dy, dx] per channel
+        out = knp.reshape(out, (-1, height, width, core.shape(images)[-1], 2))
     else:
-        out = knp.moveaxis(knp.reshape(out, (batch, -1, 2, *rest[1:])), 2, -1)
+        out = knp.moveaxis(knp.reshape(out, (-1, core.shape(images)[1], 2, height, width)), 2, -1)
     return sampling.restore_dtype(out, core.dtype(images))
 
 
@@ -746,8 +749,13 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
          data_format=None):
     """The structural similarity of two images, averaged over pixels and channels.
 
-    Local statistics use a `filter_size` Gaussian window of deviation `filter_sigma`
-    (valid positions only); ``c1 = (k1 * max_val) ** 2`` and ``c2 = (k2 * max_val) ** 2``.
+    Args:
+        image1, image2: 3D or 4D tensors of one shape.
+        max_val: the dynamic range of the pixel values (1.0 for [0, 1], 255 for bytes).
+        filter_size, filter_sigma: the Gaussian window of the local statistics (taken at
+            valid positions only).
+        k1, k2: the stabilizers ``c1 = (k1 * max_val) ** 2`` and ``c2 = (k2 * max_val) ** 2``.
+        data_format: "channels_last" or "channels_first"; None means the configured default.
 
     Returns:
         A scalar for 3D images, one value per image for 4D, in the dtype of `image1`.
@@ -823,7 +831,14 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="va
 @op(_pad_rule, family="image")
 def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
                target_height=None, target_width=None, data_format=None):
-    """Pads images with zeros; per axis give exactly two of the two paddings and the target.
+    """Pads images with zeros.
+
+    Args:
+        images: a 3D or 4D tensor.
+        top_padding, bottom_padding, target_height: exactly two of them, non-negative ints;
+            the third follows.
+        left_padding, right_padding, target_width: likewise for the width.
+        data_format: "channels_last" or "channels_first"; None means the configured default.
 
     Example:
         >>> pad_images(np.ones((4, 4, 3)), 1, 2, target_height=8, target_width=8).shape
@@ -842,7 +857,14 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
 @op(_crop_rule, family="image")
 def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
                 right_cropping=None, target_height=None, target_width=None, data_format=None):
-    """Crops images; per axis give exactly two of the two croppings and the target size.
+    """Crops images.
+
+    Args:
+        images: a 3D or 4D tensor.
+        top_cropping, bottom_cropping, target_height: exactly two of them, non-negative ints;
+            the third follows.
+        left_cropping, right_cropping, target_width: likewise for the width.
+        data_format: "channels_last" or "channels_first"; None means the configured default.
 
     Example:
         >>> crop_images(np.ones((8, 8, 3)), 1, 2, target_height=4, target_width=4).shape

@@ -259,9 +259,10 @@ def sample(values, sizes, coordinates, order, fill_mode, fill_value, offset=None
 def sample_images(images, rows, cols, order, fill_mode, fill_value):
     """Samples (batch, height, width, channels) `images` at `rows`, `cols` of shape
     (batch or 1, out_height, out_width); returns (batch, out_height, out_width, channels)."""
-    batch, height, width, depth = core.shape(images)
-    values = knp.reshape(images, (batch * height * width, depth))
-    starts = knp.reshape(knp.arange(batch, dtype="int32") * (height * width), (batch, 1, 1))
+    _, height, width, depth = core.shape(images)
+    values = knp.reshape(images, (-1, depth))
+    ones = knp.ones_like(images[:, :1, :1, 0], dtype="int32")  # (batch, 1, 1); batch may be unknown
+    starts = (knp.cumsum(ones, axis=0) - 1) * (height * width)
     return sample(values, (height, width), (rows, cols), order, fill_mode, fill_value, starts)
 
 
@@ -313,8 +314,8 @@ def gather_patches(x, size, strides, dilation, padding, data_format):
         index = starts + np.arange(size[i])[None, :] * dilation[i]
         x = knp.take(x, index, axis=1 + 2 * i)  # (..., out_i, size_i, ...)
     order = [0, *range(1, 2 * nd, 2), *range(2, 2 * nd + 1, 2), 2 * nd + 1]
-    shape = core.shape(x)
-    x = knp.reshape(knp.transpose(x, order), (shape[0], *geometry.out, -1))
+    features = math.prod(size) * core.shape(x)[-1]
+    x = knp.reshape(knp.transpose(x, order), (-1, *geometry.out, features))
     if data_format == "channels_first":
         x = knp.moveaxis(x, -1, 1)
     return knp.squeeze(x, 0) if single else x

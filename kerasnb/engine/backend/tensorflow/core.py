@@ -2,13 +2,31 @@
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+from kerasnb.engine import dtypes
+from kerasnb.engine.backend import common
 
-from kerasnb.engine import dtypes  # noqa: E402
-from kerasnb.engine.backend import common  # noqa: E402
+
+def _import_quietly():
+    """Imports TensorFlow with its C++ start-up notices (absl, oneDNN) kept off stderr.
+
+    They are written to file descriptor 2 directly, which Jupyter would show under the
+    first cell that touches the backend. Python errors still propagate as exceptions.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    return tensorflow
+
+
+tf = _import_quietly()
 
 __all__ = ["NAME", "Tensor", "devices", "is_tensor", "convert_to_tensor", "convert_to_numpy",
            "cast", "dtype_of", "shape", "value_and_grad"]

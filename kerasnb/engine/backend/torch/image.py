@@ -14,12 +14,13 @@ from kerasnb.engine.ops import image_sampling as sampling
 __all__ = ["resize"]
 
 
-def _restore(x, dtype):
-    """A float result back in `dtype`, integers rounded (half to even) and saturated."""
-    if not (dtype.is_floating_point or dtype.is_complex):
-        info = torch.iinfo(dtype)
+def _restore(x, like):
+    """A float result back in the dtype of `like`, integers rounded (half to even) and
+    saturated."""
+    if dtypes.is_int(dtype_of(like)):
+        info = torch.iinfo(like.dtype)
         x = torch.clamp(torch.round(x), info.min, info.max)
-    return x.to(dtype)
+    return x.to(like.dtype)
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
@@ -42,4 +43,4 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
                         antialias=antialias)
     if data_format == "channels_last":
         out = out.permute(0, 2, 3, 1)
-    return _restore(out if images.ndim == 4 else out[0], images.dtype)
+    return _restore(out if images.ndim == 4 else out[0], images)
