@@ -69,3 +69,14 @@ def test_public_namespaces_are_importable_modules():
 def test_sub_namespaces_hold_exactly_the_keras_names(namespace):
     module = importlib.import_module(NAMESPACES[namespace])
     assert sorted(module.__all__) == sorted(name for _, name, _ in inventory(namespace))
+
+
+def test_every_op_is_exercised_by_a_test():
+    """Each keras.ops* name is called (``ops.name``) or named (``"name"``) in some test module."""
+    import glob
+    import re
+    tests_dir = os.path.dirname(os.path.abspath(__file__))
+    source = "".join(open(f).read() for f in glob.glob(os.path.join(tests_dir, "**", "test_*.py"), recursive=True))
+    names = {name for ns in NAMESPACES if ns.startswith("keras.ops") for _, name, _ in inventory(ns)}
+    untested = sorted(n for n in names if not re.search(rf"\b(ops|image|nn|linalg|numpy)\.{n}\b|[\"']{n}[\"']", source))
+    assert not untested, f"no test calls {untested}"
