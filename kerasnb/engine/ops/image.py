@@ -1,17 +1,15 @@
 """Image ops (`keras.ops.image`): colour spaces, resizing, geometric transforms, filters.
 
 Images are 3D (one image) or 4D (a batch); `data_format` None means
-`keras.config.image_data_format()`. Arguments are checked once here, before dispatch, and
-reach the backends in canonical form (`data_format` resolved, sizes as tuples). Most ops
-are composites of other kerasnb ops (see `image_sampling.py` for the shared pieces);
-backends override the ones they have a matching native kernel for.
+`keras.config.image_data_format()`. Arguments are checked once, by each op's `check`,
+before the rule or a backend sees them. Most ops are composites of other kerasnb ops
+(`image_sampling.py` holds the shared pieces); backends override the ones they have a
+matching native kernel for.
 
 Dtypes follow Keras 3: every op returns its images' dtype (integer results are rounded and
 saturated), except `scale_and_translate`, which gives floatx for integer images, as on JAX.
 """
 
-import functools
-import inspect
 import math
 import numbers
 
@@ -35,36 +33,11 @@ RESIZE_METHODS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "are
 SCALE_METHODS = sampling.LINEAR + sampling.CUBIC + tuple(sampling.LANCZOS)
 INTERPOLATIONS = {"nearest": 0, "bilinear": 1}
 GRAY_WEIGHTS = (0.2989, 0.5870, 0.1140)
+_fail = sampling.fail
+_format = config.standardize_data_format
 
 
-# Argument checks, run before dispatch on eager and symbolic inputs --------------------
-#
-# Each check receives every argument of its op by name and returns the ones it puts in
-# canonical form; the rules then see those canonical values too.
-
-def fail(name, arg, expected, received):
-    raise ValueError(f"`{name}` expects `{arg}` {expected}; received {received}.")
-
-
-def validated(check):
-    """Runs ``check(**arguments)`` before the op; the dict it returns replaces arguments
-    with their canonical form (e.g. the resolved `data_format`)."""
-
-    def decorate(operation):
-        signature = inspect.signature(operation)
-
-        @functools.wraps(operation)
-        def wrapper(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            arguments = dict(bound.arguments)
-            arguments.update(check(**arguments) or {})
-            return operation(**arguments)
-
-        return wrapper
-
-    return decorate
-
+# Argument checks (the ops' `check`s: same signature as the op, validation only) -------
 
 def _rank(name, x, ranks, arg="images"):
     shape = rules.shape_of(x)
@@ -73,90 +46,89 @@ def _rank(name, x, ranks, arg="images"):
         if max(ranks) == 5:
             kinds = {4: "4D (single volume)", 5: "5D (batch of volumes)"}
         expected = "a " + " or ".join(kinds[r] for r in ranks) + " tensor"
-        fail(name, arg, expected, f"shape {shape}")
+        _fail(name, arg, expected, f"shape {shape}")
     return shape
 
 
 def _choice(name, arg, value, choices):
     if value not in choices:
-        fail(name, arg, "one of " + ", ".join(map(repr, choices)), repr(value))
+        _fail(name, arg, "one of " + ", ".join(map(repr, choices)), repr(value))
 
 
 def _number(name, arg, value, positive=False):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or (positive and value <= 0):
-        fail(name, arg, "a positive number" if positive else "a real number", repr(value))
-    return float(value)
+        _fail(name, arg, "a positive number" if positive else "a real number", repr(value))
 
 
-def _number_pair(name, arg, value):
+def _pair(name, arg, value, kind):
+    """`value` as a pair: an int (`kind` "int") or a positive number, or a pair of them."""
+    if kind == "int":
+        return conv.int_tuple(value, 2, arg)
     items = (value, value) if isinstance(value, numbers.Real) else value
     if not isinstance(items, (tuple, list)) or len(items) != 2:
-        fail(name, arg, "a positive number or a pair of them", repr(value))
-    return tuple(_number(name, arg, v, positive=True) for v in items)
-
-
-def _format(data_format):
-    return config.standardize_data_format(data_format)
+        _fail(name, arg, "a positive number or a pair of them", repr(value))
+    for item in items:
+        _number(name, arg, item, positive=True)
+    return tuple(items)
 
 
 def _images(name, images, data_format, channels=None):
-    """Checks a numeric 3D/4D `images` (and its channel count); returns the canonical
-    `data_format`."""
-    data_format = _format(data_format)
+    """Checks a numeric 3D/4D `images` and, when given, its channel count."""
     shape = _rank(name, images, (3, 4))
     if rules.dtype_of(images) == "bool":
-        fail(name, "images", "a numeric dtype", "bool")
-    depth = shape[sampling.channel_axis(len(shape), data_format)]
+        _fail(name, "images", "a numeric dtype", "bool")
+    depth = shape[sampling.channel_axis(len(shape), _format(data_format))]
     if channels and depth is not None and depth not in channels:
-        fail(name, "images", f"with {' or '.join(map(str, channels))} channels",
-             f"shape {shape} ({data_format})")
-    return data_format
+        _fail(name, "images", f"with {' or '.join(map(str, channels))} channels",
+              f"shape {shape} ({_format(data_format)})")
 
 
-def _check_gray(images, data_format):
-    return {"data_format": _images("rgb_to_grayscale", images, data_format, (1, 3))}
+def _check_gray(images, data_format=None):
+    _images("rgb_to_grayscale", images, data_format, (1, 3))
 
 
 def _check_color(name):
-    def check(images, data_format):
-        data_format = _images(name, images, data_format, (3,))
+    def check(images, data_format=None):
+        _images(name, images, data_format, (3,))
         if not dtypes.is_float(rules.dtype_of(images)):
-            fail(name, "images", "a floating-point dtype", rules.dtype_of(images))
-        return {"data_format": data_format}
+            _fail(name, "images", "a floating-point dtype", rules.dtype_of(images))
 
     return check
 
 
-def _check_resize(images, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio,
-                  fill_mode, fill_value, data_format, **_):
-    data_format = _images("resize", images, data_format)
+def _check_resize(images, size, interpolation="bilinear", antialias=False,
+                  crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, fill_mode="constant",
+                  fill_value=0.0, data_format=None):
+    _images("resize", images, data_format)
+    if not isinstance(size, (tuple, list)) or len(size) != 2:
+        _fail("resize", "size", "a (height, width) pair of positive ints", repr(size))
+    conv.int_tuple(size, 2, "size")
     _choice("resize", "interpolation", interpolation, RESIZE_METHODS)
     _choice("resize", "fill_mode", fill_mode, ("constant",))
     _number("resize", "fill_value", fill_value)
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
-        fail("resize", "crop_to_aspect_ratio", "False when `pad_to_aspect_ratio` is True", True)
-    return {"size": conv.int_tuple(size, 2, "size"), "data_format": data_format}
+        _fail("resize", "crop_to_aspect_ratio", "False when `pad_to_aspect_ratio` is True", True)
 
 
 def _check_scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
-                               **_):
+                               antialias=True):
     name, shape = "scale_and_translate", rules.shape_of(images)
     _choice(name, "method", method, SCALE_METHODS)
     dims = tuple(spatial_dims) if isinstance(spatial_dims, (tuple, list)) else ()
-    if not dims or len(set(dims)) != len(dims) or not all(
-            isinstance(d, int) and -len(shape) <= d < len(shape) for d in dims):
-        fail(name, "spatial_dims", f"distinct axes of the {len(shape)}D images", repr(spatial_dims))
-    dims = tuple(d % len(shape) for d in dims)
+    valid = dims and all(isinstance(d, int) and -len(shape) <= d < len(shape) for d in dims)
+    if not valid or len({d % len(shape) for d in dims}) != len(dims):
+        _fail(name, "spatial_dims", f"distinct axes of the {len(shape)}D images",
+              repr(spatial_dims))
+    dims = {d % len(shape) for d in dims}
     out = tuple(output_shape) if isinstance(output_shape, (tuple, list)) else ()
     if len(out) != len(shape) or any(d not in dims and None not in (n, o) and n != o
                                      for d, (n, o) in enumerate(zip(shape, out))):
-        fail(name, "output_shape", f"{len(shape)} sizes, those of the images {shape} outside "
-             "`spatial_dims`", repr(output_shape))
+        _fail(name, "output_shape", f"{len(shape)} sizes, those of the images {shape} outside "
+              "`spatial_dims`", repr(output_shape))
     for arg, value in (("scale", scale), ("translation", translation)):
         if rules.shape_of(value) not in ((len(dims),), (None,)):
-            fail(name, arg, f"one value per spatial dim, shape ({len(dims)},)",
-                 f"shape {rules.shape_of(value)}")
-    return {"output_shape": out, "spatial_dims": dims}
+            _fail(name, arg, f"one value per spatial dim, shape ({len(dims)},)",
+                  f"shape {rules.shape_of(value)}")
 
 
 def _check_sampling(name, interpolation, fill_mode, fill_value):
@@ -170,235 +142,189 @@ def _check_batches(name, images_shape, batch, arg):
     images_batch = images_shape[0] if len(images_shape) == 4 else 1
     if None not in (batch, images_batch) and batch not in (1, images_batch):
         what = "one entry per image" if len(images_shape) == 4 else "a single entry for one image"
-        fail(name, arg, f"{what} ({images_batch})", f"{batch} entries")
+        _fail(name, arg, f"{what} ({images_batch})", f"{batch} entries")
 
 
-def _check_map_coordinates(inputs, coordinates, order, fill_mode, fill_value):
+def _check_map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     rank, c_shape = len(rules.shape_of(inputs)), rules.shape_of(coordinates)
     if len(c_shape) < 2 or c_shape[0] not in (rank, None):
-        fail("map_coordinates", "coordinates", f"a tensor of shape ({rank}, ...) and rank >= 2 "
-             "(one coordinate array per axis of `inputs`)", f"shape {c_shape}")
+        _fail("map_coordinates", "coordinates", f"a tensor of shape ({rank}, ...) and rank >= 2 "
+              "(one coordinate array per axis of `inputs`)", f"shape {c_shape}")
     _choice("map_coordinates", "order", order, (0, 1))
     _choice("map_coordinates", "fill_mode", fill_mode, sampling.FILL_MODES)
     _number("map_coordinates", "fill_value", fill_value)
 
 
-def _check_affine(images, transform, interpolation, fill_mode, fill_value, data_format):
-    data_format = _images("affine_transform", images, data_format)
+def _check_affine(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
+                  data_format=None):
+    _images("affine_transform", images, data_format)
     _check_sampling("affine_transform", interpolation, fill_mode, fill_value)
     t_shape = rules.shape_of(transform)
     if len(t_shape) not in (1, 2) or t_shape[-1] not in (8, None):
-        fail("affine_transform", "transform", "a tensor of shape (8,) or (batch, 8)",
-             f"shape {t_shape}")
+        _fail("affine_transform", "transform", "a tensor of shape (8,) or (batch, 8)",
+              f"shape {t_shape}")
     batch = t_shape[0] if len(t_shape) == 2 else 1
     _check_batches("affine_transform", rules.shape_of(images), batch, "transform")
-    return {"data_format": data_format}
 
 
-def _check_perspective(images, start_points, end_points, interpolation, fill_value, data_format):
+def _check_perspective(images, start_points, end_points, interpolation="bilinear", fill_value=0,
+                       data_format=None):
     name = "perspective_transform"
-    data_format = _images(name, images, data_format)
+    _images(name, images, data_format)
     _check_sampling(name, interpolation, "constant", fill_value)
     start, end = rules.shape_of(start_points), rules.shape_of(end_points)
     for arg, shape in (("start_points", start), ("end_points", end)):
         if len(shape) not in (2, 3) or shape[-2:] != (4, 2):
-            fail(name, arg, "a tensor of shape (4, 2) or (batch, 4, 2)", f"shape {shape}")
+            _fail(name, arg, "a tensor of shape (4, 2) or (batch, 4, 2)", f"shape {shape}")
     if start != end:
-        fail(name, "end_points", f"the shape of `start_points` {start}", f"shape {end}")
+        _fail(name, "end_points", f"the shape of `start_points` {start}", f"shape {end}")
     _check_batches(name, rules.shape_of(images), start[0] if len(start) == 3 else 1, "start_points")
-    return {"data_format": data_format}
 
 
-def _check_elastic(images, alpha, sigma, interpolation, fill_mode, fill_value, data_format, **_):
-    data_format = _images("elastic_transform", images, data_format)
+def _check_elastic(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect",
+                   fill_value=0.0, seed=None, data_format=None):
+    _images("elastic_transform", images, data_format)
     _check_sampling("elastic_transform", interpolation, fill_mode, fill_value)
-    return {"alpha": _number("elastic_transform", "alpha", alpha),
-            "sigma": _number("elastic_transform", "sigma", sigma, positive=True),
-            "data_format": data_format}
+    _number("elastic_transform", "alpha", alpha)
+    _number("elastic_transform", "sigma", sigma, positive=True)
 
 
-def _check_blur(images, kernel_size, sigma, data_format):
-    return {"kernel_size": conv.int_tuple(kernel_size, 2, "kernel_size"),
-            "sigma": _number_pair("gaussian_blur", "sigma", sigma),
-            "data_format": _images("gaussian_blur", images, data_format)}
+def _check_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    _images("gaussian_blur", images, data_format)
+    _pair("gaussian_blur", "kernel_size", kernel_size, "int")
+    _pair("gaussian_blur", "sigma", sigma, "number")
 
 
-def _check_sobel(images, data_format):
+def _check_sobel(images, data_format=None):
     _rank("sobel_edges", images, (4,))
-    return {"data_format": _format(data_format)}
+    _format(data_format)
 
 
-def _check_ssim(image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format):
-    data_format = _format(data_format)
+def _check_ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
+                data_format=None):
     shape = _rank("ssim", image1, (3, 4), "image1")
     other = _rank("ssim", image2, (3, 4), "image2")
     if len(other) != len(shape) or any(None not in (a, b) and a != b for a, b in zip(shape, other)):
-        fail("ssim", "image2", f"the shape of `image1` {shape}", f"shape {other}")
-    filter_size = conv.int_tuple(filter_size, 1, "filter_size")[0]
-    space = tuple(shape[a] for a in sampling.spatial_axes(len(shape), data_format))
-    if any(n is not None and n < filter_size for n in space):
-        fail("ssim", "filter_size", f"at most the image height and width {space}", filter_size)
+        _fail("ssim", "image2", f"the shape of `image1` {shape}", f"shape {other}")
+    size = conv.int_tuple(filter_size, 1, "filter_size")[0]
+    space = tuple(shape[a] for a in sampling.spatial_axes(len(shape), _format(data_format)))
+    if any(n is not None and n < size for n in space):
+        _fail("ssim", "filter_size", f"at most the image height and width {space}", filter_size)
     for arg, value in (("max_val", max_val), ("filter_sigma", filter_sigma)):
         _number("ssim", arg, value, positive=True)
     for arg, value in (("k1", k1), ("k2", k2)):
         _number("ssim", arg, value)
-    return {"filter_size": filter_size, "data_format": data_format}
 
 
-def _patch_arguments(name, x, size, strides, dilation_rate, padding, data_format, nd):
-    data_format = _format(data_format)
+def _patch_shapes(name, x, size, strides, dilation_rate, padding, data_format):
+    """Validates patch extraction; returns the (batched) input shape and the geometry."""
+    nd = sampling.patch_rank(name, size)
     shape = _rank(name, x, (nd + 1, nd + 2), "volumes" if name.endswith("3d") else "images")
-    size = conv.int_tuple(size, nd, "size")
-    strides = size if strides is None else conv.int_tuple(strides, nd, "strides")
-    dilation = conv.int_tuple(dilation_rate, nd, "dilation_rate")
-    padding = conv.check_padding(padding)
     batched = shape if len(shape) == nd + 2 else (1, *shape)
-    sampling.patch_geometry(batched, size, strides, dilation, padding, data_format)
-    return {"size": size, "strides": strides, "dilation_rate": dilation, "padding": padding,
-            "data_format": data_format}
+    arguments = sampling.patch_arguments(nd, size, strides, dilation_rate, padding)
+    return shape, batched, sampling.patch_geometry(batched, *arguments, _format(data_format))
 
 
-def _check_patches(images, size, strides, dilation_rate, padding, data_format):
-    nd = len(size) if isinstance(size, (tuple, list)) else 2
-    if nd not in (2, 3):
-        fail("extract_patches", "size", "an int or a tuple of 2 (or 3, for volumes) ints",
-             repr(size))
-    return _patch_arguments("extract_patches", images, size, strides, dilation_rate, padding,
-                            data_format, nd)
+def _check_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    _patch_shapes("extract_patches", images, size, strides, dilation_rate, padding, data_format)
 
 
-def _check_patches_3d(volumes, size, strides, dilation_rate, padding, data_format):
-    return _patch_arguments("extract_patches_3d", volumes, size, strides, dilation_rate, padding,
-                            data_format, 3)
+def _check_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
+                      data_format=None):
+    _patch_shapes("extract_patches_3d", volumes, size, strides, dilation_rate, padding, data_format)
 
 
-def _margins(name, n, given, labels, grow):
-    """Resolves one axis of `pad_images` (grow) or `crop_images`: exactly two of (before,
-    after, target) are given; returns all three, or None for those `n` is needed for."""
-    received = ", ".join(f"{k}={v}" for k, v in zip(labels, given))
-    if [v is None for v in given].count(True) != 1:
-        raise ValueError(f"`{name}` expects exactly two of `{labels[0]}`, `{labels[1]}` and "
-                         f"`{labels[2]}`; received {received}.")
-    for label, value in zip(labels, given):
-        if value is not None and (not isinstance(value, numbers.Integral) or value < 0):
-            fail(name, label, "a non-negative int", repr(value))
-    before, after, target = given
-    if n is None:
-        return before, after, target
-    sign = 1 if grow else -1
-    if target is None:
-        target = n + sign * (before + after)
-    elif before is None:
-        before = sign * (target - n) - after
-    else:
-        after = sign * (target - n) - before
-    if min(before, after, target) < 0:
-        raise ValueError(f"`{name}` cannot {'pad' if grow else 'crop'} a size of {n} with "
-                         f"{received}: the remaining value would be negative.")
-    return before, after, target
+def _check_pad(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
+               target_height=None, target_width=None, data_format=None):
+    sampling.pad_crop_plan("pad_images", _rank("pad_images", images, (3, 4)),
+                           (top_padding, bottom_padding, target_height),
+                           (left_padding, right_padding, target_width), _format(data_format))
 
 
-def _pad_crop_plan(name, images, vertical, horizontal, data_format):
-    """Shape, (height, width) axes and the resolved (before, after, target) of both axes."""
-    shape = _rank(name, images, (3, 4))
-    h_axis, w_axis = sampling.spatial_axes(len(shape), _format(data_format))
-    grow = name == "pad_images"
-    word = "padding" if grow else "cropping"
-    rows = _margins(name, shape[h_axis], vertical,
-                    (f"top_{word}", f"bottom_{word}", "target_height"), grow)
-    cols = _margins(name, shape[w_axis], horizontal,
-                    (f"left_{word}", f"right_{word}", "target_width"), grow)
-    return shape, (h_axis, w_axis), rows, cols
+def _check_crop(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
+                right_cropping=None, target_height=None, target_width=None, data_format=None):
+    sampling.pad_crop_plan("crop_images", _rank("crop_images", images, (3, 4)),
+                           (top_cropping, bottom_cropping, target_height),
+                           (left_cropping, right_cropping, target_width), _format(data_format))
 
 
-def _check_pad(images, top_padding, left_padding, bottom_padding, right_padding, target_height,
-               target_width, data_format):
-    _pad_crop_plan("pad_images", images, (top_padding, bottom_padding, target_height),
-                   (left_padding, right_padding, target_width), data_format)
-    return {"data_format": _format(data_format)}
+# Rules (after the checks: arguments are valid) ---------------------------------------
 
-
-def _check_crop(images, top_cropping, left_cropping, bottom_cropping, right_cropping,
-                target_height, target_width, data_format):
-    _pad_crop_plan("crop_images", images, (top_cropping, bottom_cropping, target_height),
-                   (left_cropping, right_cropping, target_width), data_format)
-    return {"data_format": _format(data_format)}
-
-
-# Rules -----------------------------------------------------------------------------
-
-def _like_images(images, **_):
+def _like_images(images, *args, **kwargs):
     return rules.tensor(rules.shape_of(images), rules.dtype_of(images))
 
 
-def _with_spatial(images, shape, axes, height, width):
-    shape = list(shape)
+def _with_spatial(images, axes, height, width):
+    shape = list(rules.shape_of(images))
     shape[axes[0]], shape[axes[1]] = height, width
     return rules.tensor(tuple(shape), rules.dtype_of(images))
 
 
-def _gray_rule(images, data_format):
+def _gray_rule(images, data_format=None):
     shape = list(rules.shape_of(images))
-    shape[sampling.channel_axis(len(shape), data_format)] = 1
+    shape[sampling.channel_axis(len(shape), _format(data_format))] = 1
     return rules.tensor(tuple(shape), rules.dtype_of(images))
 
 
-def _resize_rule(images, size, data_format, **_):
-    shape = rules.shape_of(images)
-    return _with_spatial(images, shape, sampling.spatial_axes(len(shape), data_format), *size)
+def _resize_rule(images, size, interpolation="bilinear", antialias=False,
+                 crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, fill_mode="constant",
+                 fill_value=0.0, data_format=None):
+    axes = sampling.spatial_axes(len(rules.shape_of(images)), _format(data_format))
+    return _with_spatial(images, axes, *size)
 
 
-def _scale_rule(images, output_shape, **_):
+def _scale_rule(images, output_shape, *args, **kwargs):
     return rules.tensor(tuple(output_shape), dtypes.float_result(rules.dtype_of(images)))
 
 
-def _map_coordinates_rule(inputs, coordinates, **_):
+def _map_coordinates_rule(inputs, coordinates, *args, **kwargs):
     return rules.tensor(rules.shape_of(coordinates)[1:], rules.dtype_of(inputs))
 
 
-def _sobel_rule(images, data_format):
+def _sobel_rule(images, data_format=None):
     return rules.tensor(rules.shape_of(images) + (2,), rules.dtype_of(images))
 
 
-def _ssim_rule(image1, **_):
+def _ssim_rule(image1, *args, **kwargs):
     shape = rules.shape_of(image1)
     return rules.tensor(shape[:1] if len(shape) == 4 else (), rules.dtype_of(image1))
 
 
-def _patches_rule(images, size, strides, dilation_rate, padding, data_format):
-    shape, nd = rules.shape_of(images), len(size)
-    batched = shape if len(shape) == nd + 2 else (1, *shape)
-    geometry = sampling.patch_geometry(batched, size, strides, dilation_rate, padding, data_format)
-    depth = conv.channels(batched, data_format)
-    features = None if depth is None else math.prod(size) * depth
-    out = conv.layout(batched[0], geometry.out, features, data_format)
-    return rules.tensor(out if len(shape) == nd + 2 else out[1:], rules.dtype_of(images))
+def _patches_rule(name):
+    def rule(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+        data_format = _format(data_format)
+        shape, batched, geometry = _patch_shapes(name, images, size, strides, dilation_rate,
+                                                 padding, data_format)
+        depth = conv.channels(batched, data_format)
+        window = math.prod(geometry.window)
+        out = conv.layout(batched[0], geometry.out, None if depth is None else window * depth,
+                          data_format)
+        return rules.tensor(out if len(shape) == len(batched) else out[1:], rules.dtype_of(images))
+
+    return rule
 
 
-def _patches_3d_rule(volumes, **options):
-    return _patches_rule(volumes, **options)
+def _pad_rule(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
+              target_height=None, target_width=None, data_format=None):
+    axes = sampling.spatial_axes(len(rules.shape_of(images)), _format(data_format))
+    rows, cols = sampling.pad_crop_plan(
+        "pad_images", rules.shape_of(images), (top_padding, bottom_padding, target_height),
+        (left_padding, right_padding, target_width), _format(data_format))
+    return _with_spatial(images, axes, rows[2], cols[2])
 
 
-def _pad_rule(images, top_padding, left_padding, bottom_padding, right_padding, target_height,
-              target_width, data_format):
-    shape, axes, rows, cols = _pad_crop_plan(
-        "pad_images", images, (top_padding, bottom_padding, target_height),
-        (left_padding, right_padding, target_width), data_format)
-    return _with_spatial(images, shape, axes, rows[2], cols[2])
-
-
-def _crop_rule(images, top_cropping, left_cropping, bottom_cropping, right_cropping, target_height,
-               target_width, data_format):
-    shape, axes, rows, cols = _pad_crop_plan(
-        "crop_images", images, (top_cropping, bottom_cropping, target_height),
-        (left_cropping, right_cropping, target_width), data_format)
-    return _with_spatial(images, shape, axes, rows[2], cols[2])
+def _crop_rule(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
+               right_cropping=None, target_height=None, target_width=None, data_format=None):
+    axes = sampling.spatial_axes(len(rules.shape_of(images)), _format(data_format))
+    rows, cols = sampling.pad_crop_plan(
+        "crop_images", rules.shape_of(images), (top_cropping, bottom_cropping, target_height),
+        (left_cropping, right_cropping, target_width), _format(data_format))
+    return _with_spatial(images, axes, rows[2], cols[2])
 
 
 # Colour ----------------------------------------------------------------------------
 
-@validated(_check_gray)
-@op(_gray_rule, family="image")
+@op(_gray_rule, family="image", check=_check_gray)
 def rgb_to_grayscale(images, data_format=None):
     """Converts RGB images to grayscale (luma weights 0.2989, 0.5870, 0.1140).
 
@@ -414,7 +340,7 @@ def rgb_to_grayscale(images, data_format=None):
         (2, 4, 4, 1)
     """
     images = core.convert_to_tensor(images)
-    axis = sampling.channel_axis(len(core.shape(images)), data_format)
+    axis = sampling.channel_axis(len(core.shape(images)), _format(data_format))
     if core.shape(images)[axis] == 1:
         return images
     dtype = core.dtype(images)
@@ -423,8 +349,7 @@ def rgb_to_grayscale(images, data_format=None):
     return core.cast(knp.expand_dims(gray, axis), dtype)
 
 
-@validated(_check_color("rgb_to_hsv"))
-@op(_like_images, family="image")
+@op(_like_images, family="image", check=_check_color("rgb_to_hsv"))
 def rgb_to_hsv(images, data_format=None):
     """Converts RGB images (floats in [0, 1]) to HSV, every component in [0, 1].
 
@@ -434,7 +359,7 @@ def rgb_to_hsv(images, data_format=None):
         >>> rgb_to_hsv(np.array([[[0.0, 1.0, 0.0]]]))  # green: hue 1/3, saturation 1, value 1
     """
     images = core.convert_to_tensor(images)
-    axis = sampling.channel_axis(len(core.shape(images)), data_format)
+    axis = sampling.channel_axis(len(core.shape(images)), _format(data_format))
     red, green, blue = knp.unstack(images, axis=axis)
     value = knp.maximum(knp.maximum(red, green), blue)
     spread = value - knp.minimum(knp.minimum(red, green), blue)
@@ -446,8 +371,7 @@ def rgb_to_hsv(images, data_format=None):
     return knp.stack([hue, saturation, value], axis=axis)
 
 
-@validated(_check_color("hsv_to_rgb"))
-@op(_like_images, family="image")
+@op(_like_images, family="image", check=_check_color("hsv_to_rgb"))
 def hsv_to_rgb(images, data_format=None):
     """Converts HSV images (floats, every component in [0, 1]) to RGB.
 
@@ -455,7 +379,7 @@ def hsv_to_rgb(images, data_format=None):
         >>> hsv_to_rgb(np.array([[[2 / 3, 1.0, 1.0]]]))  # pure blue
     """
     images = core.convert_to_tensor(images)
-    axis = sampling.channel_axis(len(core.shape(images)), data_format)
+    axis = sampling.channel_axis(len(core.shape(images)), _format(data_format))
     hue, saturation, value = knp.unstack(images, axis=axis)
     sextant = knp.mod(hue, 1.0) * 6.0
     ramps = (knp.abs(sextant - 3.0) - 1.0, 2.0 - knp.abs(sextant - 2.0),
@@ -466,8 +390,7 @@ def hsv_to_rgb(images, data_format=None):
 
 # Resizing --------------------------------------------------------------------------
 
-@validated(_check_resize)
-@op(_resize_rule, family="image")
+@op(_resize_rule, family="image", check=_check_resize)
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
     """Resizes images to `size` = (height, width), with half-pixel centres.
@@ -494,6 +417,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
         (2, 2, 8, 3)
     """
     images = core.convert_to_tensor(images)
+    data_format = _format(data_format)
     slices, widths = sampling.aspect_ratio_fit(
         core.shape(images), size, crop_to_aspect_ratio, pad_to_aspect_ratio, data_format)
     if slices:
@@ -503,8 +427,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     return sampling.resample(images, size, interpolation, antialias, data_format)
 
 
-@validated(_check_scale_and_translate)
-@op(_scale_rule, family="image")
+@op(_scale_rule, family="image", check=_check_scale_and_translate)
 def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
                         antialias=True):
     """Resamples `images` along `spatial_dims` with a scale and a translation per dim.
@@ -534,7 +457,7 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
     x = core.cast(images, compute)
     scales = knp.unstack(core.convert_to_tensor(scale, sampling.weight_dtype(compute)))
     shifts = knp.unstack(core.convert_to_tensor(translation, sampling.weight_dtype(compute)))
-    for axis, s, t in zip(spatial_dims, scales, shifts):
+    for axis, s, t in zip((d % len(core.shape(x)) for d in spatial_dims), scales, shifts):
         weights = sampling.resample_weights(core.shape(x)[axis], output_shape[axis], s, t, method,
                                             antialias, sampling.weight_dtype(compute))
         x = sampling.contract(x, axis, core.cast(weights, compute))
@@ -543,8 +466,7 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
 
 # Sampling and geometric transforms -------------------------------------------------
 
-@validated(_check_map_coordinates)
-@op(_map_coordinates_rule, family="image")
+@op(_map_coordinates_rule, family="image", check=_check_map_coordinates)
 def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     """Reads `inputs` at fractional `coordinates` by interpolation.
 
@@ -575,8 +497,7 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     return sampling.restore_dtype(out, dtype, half_away=True)
 
 
-@validated(_check_affine)
-@op(_like_images, family="image")
+@op(_like_images, family="image", check=_check_affine)
 def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
                      fill_value=0, data_format=None):
     """Applies projective transforms ``[a0, a1, a2, b0, b1, b2, c0, c1]`` to images.
@@ -600,7 +521,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     images = core.convert_to_tensor(images)
     dtype = core.dtype(images)
     compute = dtypes.float_result(dtype)
-    x, undo = sampling.to_batched_channels_last(core.cast(images, compute), data_format)
+    x, undo = sampling.to_batched_channels_last(core.cast(images, compute), _format(data_format))
     _, height, width, _ = core.shape(x)
     coefficients = knp.reshape(core.cast(transform, compute), (-1, 8, 1, 1))
     a0, a1, a2, b0, b1, b2, c0, c1 = knp.unstack(coefficients, axis=1)
@@ -613,8 +534,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     return sampling.restore_dtype(undo(out), dtype, half_away=True)
 
 
-@validated(_check_perspective)
-@op(_like_images, family="image")
+@op(_like_images, family="image", check=_check_perspective)
 def perspective_transform(images, start_points, end_points, interpolation="bilinear", fill_value=0,
                           data_format=None):
     """Warps images so that the quad `start_points` lands on the quad `end_points`.
@@ -636,8 +556,7 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
                             fill_value=fill_value, data_format=data_format)
 
 
-@validated(_check_elastic)
-@op(_like_images, family="image")
+@op(_like_images, family="image", check=_check_elastic)
 def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect",
                       fill_value=0.0, seed=None, data_format=None):
     """Distorts images with a smooth random displacement field.
@@ -662,7 +581,7 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
     images = core.convert_to_tensor(images)
     dtype = core.dtype(images)
     compute = dtypes.float_result(dtype)
-    x, undo = sampling.to_batched_channels_last(core.cast(images, compute), data_format)
+    x, undo = sampling.to_batched_channels_last(core.cast(images, compute), _format(data_format))
     batch, height, width, _ = core.shape(x)
     noise = krandom.normal((2, batch, height, width), seed=seed, dtype=compute) * sigma
     size = int(6 * sigma) | 1
@@ -688,8 +607,7 @@ def _depthwise(images, kernel, padding, data_format):
     return knp.squeeze(out, 0) if single else out
 
 
-@validated(_check_blur)
-@op(_like_images, family="image")
+@op(_like_images, family="image", check=_check_blur)
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
     """Blurs each channel with a Gaussian kernel, zero-padded to keep the size.
 
@@ -710,14 +628,14 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
         (8, 8, 3)
     """
     images = core.convert_to_tensor(images)
-    window = np.outer(sampling.gaussian_1d(kernel_size[1], sigma[1]),
-                      sampling.gaussian_1d(kernel_size[0], sigma[0]))
-    out = _depthwise(images, window[:, :, None], "same", data_format)
+    size_x, size_y = _pair("gaussian_blur", "kernel_size", kernel_size, "int")
+    sigma_x, sigma_y = _pair("gaussian_blur", "sigma", sigma, "number")
+    window = np.outer(sampling.gaussian_1d(size_y, sigma_y), sampling.gaussian_1d(size_x, sigma_x))
+    out = _depthwise(images, window[:, :, None], "same", _format(data_format))
     return sampling.restore_dtype(out, core.dtype(images))
 
 
-@validated(_check_sobel)
-@op(_sobel_rule, family="image")
+@op(_sobel_rule, family="image", check=_check_sobel)
 def sobel_edges(images, data_format=None):
     """The Sobel gradients of each channel, zero-padded: a new last axis holds [dy, dx].
 
@@ -733,6 +651,7 @@ def sobel_edges(images, data_format=None):
         (1, 4, 4, 3, 2)
     """
     images = core.convert_to_tensor(images)
+    data_format = _format(data_format)
     d_dx = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
     out = _depthwise(images, np.stack([d_dx.T, d_dx], axis=-1), "same", data_format)
     height, width = (core.shape(out)[a] for a in sampling.spatial_axes(4, data_format))
@@ -743,8 +662,7 @@ def sobel_edges(images, data_format=None):
     return sampling.restore_dtype(out, core.dtype(images))
 
 
-@validated(_check_ssim)
-@op(_ssim_rule, family="image")
+@op(_ssim_rule, family="image", check=_check_ssim)
 def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
          data_format=None):
     """The structural similarity of two images, averaged over pixels and channels.
@@ -772,7 +690,7 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     window = np.outer(window, window)[:, :, None]
 
     def local_mean(t):
-        return _depthwise(t, window, "valid", data_format)
+        return _depthwise(t, window, "valid", _format(data_format))
 
     mean_x, mean_y = local_mean(x), local_mean(y)
     var_x = local_mean(x * x) - mean_x * mean_x
@@ -787,8 +705,7 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
 
 # Patches, padding and cropping -----------------------------------------------------
 
-@validated(_check_patches)
-@op(_patches_rule, family="image")
+@op(_patches_rule("extract_patches"), family="image", check=_check_patches)
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Extracts sliding patches, each flattened into the channel axis as (rows, cols, channels).
 
@@ -804,12 +721,12 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
         >>> extract_patches(np.zeros((2, 8, 8, 3)), 4).shape
         (2, 2, 2, 48)
     """
-    return sampling.gather_patches(core.convert_to_tensor(images), size, strides, dilation_rate,
-                                   padding, data_format)
+    nd = sampling.patch_rank("extract_patches", size)
+    return sampling.gather_patches(core.convert_to_tensor(images), nd, size, strides, dilation_rate,
+                                   padding, _format(data_format))
 
 
-@validated(_check_patches_3d)
-@op(_patches_3d_rule, family="image")
+@op(_patches_rule("extract_patches_3d"), family="image", check=_check_patches_3d)
 def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
                        data_format=None):
     """Extracts sliding 3D patches of volumes, flattened as (depth, rows, cols, channels).
@@ -823,12 +740,11 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="va
         >>> extract_patches_3d(np.zeros((1, 4, 4, 4, 2)), 2).shape
         (1, 2, 2, 2, 16)
     """
-    return sampling.gather_patches(core.convert_to_tensor(volumes), size, strides, dilation_rate,
-                                   padding, data_format)
+    return sampling.gather_patches(core.convert_to_tensor(volumes), 3, size, strides, dilation_rate,
+                                   padding, _format(data_format))
 
 
-@validated(_check_pad)
-@op(_pad_rule, family="image")
+@op(_pad_rule, family="image", check=_check_pad)
 def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
                target_height=None, target_width=None, data_format=None):
     """Pads images with zeros.
@@ -845,16 +761,17 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
         (8, 8, 3)
     """
     images = core.convert_to_tensor(images)
-    _, axes, rows, cols = _pad_crop_plan(
-        "pad_images", images, (top_padding, bottom_padding, target_height),
+    shape, data_format = core.shape(images), _format(data_format)
+    rows, cols = sampling.pad_crop_plan(
+        "pad_images", shape, (top_padding, bottom_padding, target_height),
         (left_padding, right_padding, target_width), data_format)
-    widths = [(0, 0)] * len(core.shape(images))
+    axes = sampling.spatial_axes(len(shape), data_format)
+    widths = [(0, 0)] * len(shape)
     widths[axes[0]], widths[axes[1]] = rows[:2], cols[:2]
     return knp.pad(images, widths)
 
 
-@validated(_check_crop)
-@op(_crop_rule, family="image")
+@op(_crop_rule, family="image", check=_check_crop)
 def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
                 right_cropping=None, target_height=None, target_width=None, data_format=None):
     """Crops images.
@@ -871,10 +788,12 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
         (4, 4, 3)
     """
     images = core.convert_to_tensor(images)
-    _, axes, rows, cols = _pad_crop_plan(
-        "crop_images", images, (top_cropping, bottom_cropping, target_height),
+    shape, data_format = core.shape(images), _format(data_format)
+    rows, cols = sampling.pad_crop_plan(
+        "crop_images", shape, (top_cropping, bottom_cropping, target_height),
         (left_cropping, right_cropping, target_width), data_format)
-    slices = [slice(None)] * len(core.shape(images))
+    axes = sampling.spatial_axes(len(shape), data_format)
+    slices = [slice(None)] * len(shape)
     slices[axes[0]] = slice(rows[0], rows[0] + rows[2])
     slices[axes[1]] = slice(cols[0], cols[0] + cols[2])
     return images[tuple(slices)]

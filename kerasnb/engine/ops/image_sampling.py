@@ -7,13 +7,15 @@
 - `sample`: reading a tensor at fractional coordinates with order 0 or 1 interpolation and
   the fill modes constant, nearest, wrap, mirror and reflect;
 - `gather_patches`: sliding-window patches by gathering, exact for every dtype;
-- static geometry shared by the op rules and the backends (aspect-ratio crops and pads).
+- static geometry shared by the op checks, rules and backends (patch arguments,
+  aspect-ratio crops and pads, `pad_images` / `crop_images` margins).
 
 Backends with native kernels call the pieces they lack (e.g. area resizing on JAX).
 """
 
 import itertools
 import math
+import numbers
 
 import numpy as np
 
@@ -26,6 +28,10 @@ CUBIC = ("cubic", "bicubic", "tricubic")
 LANCZOS = {"lanczos3": 3.0, "lanczos5": 5.0}
 FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 _EPS = float(np.finfo(np.float32).eps)
+
+
+def fail(name, arg, expected, received):
+    raise ValueError(f"`{name}` expects `{arg}` {expected}; received {received}.")
 
 
 # Layout ----------------------------------------------------------------------------
@@ -58,11 +64,10 @@ def to_batched_channels_last(images, data_format):
 def restore_dtype(x, dtype, half_away=False):
     """Casts a float result back to `dtype`; integers are rounded (half to even, or half away
     from zero) and saturated to the dtype's range."""
-    if dtypes.is_int(dtype):
-        rounded = knp.sign(x) * knp.floor(knp.abs(x) + 0.5) if half_away else knp.round(x)
-        info = np.iinfo(dtype)
-        x = knp.clip(rounded, int(info.min), int(info.max))
-    return core.cast(x, dtype)
+    if not dtypes.is_int(dtype):
+        return core.cast(x, dtype)
+    rounded = knp.sign(x) * knp.floor(knp.abs(x) + 0.5) if half_away else knp.round(x)
+    return core.saturate_cast(rounded, dtype)
 
 
 def gaussian_1d(size, sigma):
@@ -290,6 +295,26 @@ def homography(start_points, end_points):
 
 # Patches ---------------------------------------------------------------------------
 
+def patch_rank(name, size):
+    """The number of spatial dims (2 or 3) that `extract_patches` / `extract_patches_3d`
+    work on: `extract_patches` takes volumes when `size` has three entries."""
+    if name.endswith("3d"):
+        return 3
+    if not isinstance(size, (tuple, list)):
+        return 2
+    if len(size) not in (2, 3):
+        fail(name, "size", "an int or a tuple of 2 (or 3, for volumes) ints", repr(size))
+    return len(size)
+
+
+def patch_arguments(nd, size, strides, dilation_rate, padding):
+    """Validated (size, strides, dilation, padding); strides default to the size."""
+    size = conv.int_tuple(size, nd, "size")
+    strides = size if strides is None else conv.int_tuple(strides, nd, "strides")
+    dilation = conv.int_tuple(dilation_rate, nd, "dilation_rate")
+    return size, strides, dilation, conv.check_padding(padding)
+
+
 def patch_geometry(batched_shape, size, strides, dilation, padding, data_format):
     """Output sizes and paddings of patch extraction (the geometry of a convolution)."""
     depth = conv.channels(batched_shape, data_format)
@@ -297,10 +322,10 @@ def patch_geometry(batched_shape, size, strides, dilation, padding, data_format)
     return conv.conv_geometry(batched_shape, kernel, strides, padding, data_format, dilation)
 
 
-def gather_patches(x, size, strides, dilation, padding, data_format):
-    """Patches of a (batched or single) image or volume, flattened as (window..., channels)
-    into the last (channels_last) or first (channels_first) feature axis."""
-    nd = len(size)
+def gather_patches(x, nd, size, strides, dilation_rate, padding, data_format):
+    """Patches over `nd` spatial dims of a (batched or single) image or volume, flattened as
+    (window..., channels) into the last (channels_last) or first (channels_first) axis."""
+    size, strides, dilation, padding = patch_arguments(nd, size, strides, dilation_rate, padding)
     single = len(core.shape(x)) == nd + 1
     if single:
         x = knp.expand_dims(x, 0)
@@ -319,3 +344,44 @@ def gather_patches(x, size, strides, dilation, padding, data_format):
     if data_format == "channels_first":
         x = knp.moveaxis(x, -1, 1)
     return knp.squeeze(x, 0) if single else x
+
+
+# Padding and cropping margins ------------------------------------------------------
+
+def _margins(name, n, given, labels, grow):
+    """One axis of `pad_images` (grow) or `crop_images`: exactly two of (before, after,
+    target) are given; returns all three, None for those that need an unknown `n`."""
+    received = ", ".join(f"{k}={v}" for k, v in zip(labels, given))
+    if [v is None for v in given].count(True) != 1:
+        raise ValueError(f"`{name}` expects exactly two of `{labels[0]}`, `{labels[1]}` and "
+                         f"`{labels[2]}`; received {received}.")
+    for label, value in zip(labels, given):
+        if value is not None and (not isinstance(value, numbers.Integral) or value < 0):
+            fail(name, label, "a non-negative int", repr(value))
+    before, after, target = given
+    if n is None:
+        return before, after, target
+    sign = 1 if grow else -1
+    if target is None:
+        target = n + sign * (before + after)
+    elif before is None:
+        before = sign * (target - n) - after
+    else:
+        after = sign * (target - n) - before
+    if min(before, after, target) < 0:
+        raise ValueError(f"`{name}` cannot {'pad' if grow else 'crop'} a size of {n} with "
+                         f"{received}: the remaining value would be negative.")
+    return before, after, target
+
+
+def pad_crop_plan(name, shape, vertical, horizontal, data_format):
+    """The resolved (before, after, target) of the height and of the width of `pad_images`
+    or `crop_images` on images of `shape`."""
+    h_axis, w_axis = spatial_axes(len(shape), data_format)
+    word = "padding" if name == "pad_images" else "cropping"
+    grow = name == "pad_images"
+    rows = _margins(name, shape[h_axis], vertical,
+                    (f"top_{word}", f"bottom_{word}", "target_height"), grow)
+    cols = _margins(name, shape[w_axis], horizontal,
+                    (f"left_{word}", f"right_{word}", "target_width"), grow)
+    return rows, cols

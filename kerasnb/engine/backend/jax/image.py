@@ -6,7 +6,7 @@ The other image ops (and area resizing, which `jax.image` lacks) run the ops' co
 import jax
 import jax.numpy as jnp
 
-from kerasnb.engine import dtypes
+from kerasnb.engine import config, dtypes
 from kerasnb.engine.backend import common
 from kerasnb.engine.backend.jax.core import convert_to_tensor
 from kerasnb.engine.ops import image_sampling as sampling
@@ -24,14 +24,14 @@ def _as_float(x):
 def _restore(x, dtype):
     """A float result back in `dtype`, integers rounded (half to even) and saturated."""
     if jnp.issubdtype(dtype, jnp.integer):
-        info = jnp.iinfo(dtype)
-        x = jnp.clip(jnp.round(x), info.min, info.max)
+        x = jnp.clip(jnp.round(x), *common.saturation_limits(x.dtype, dtype))
     return x.astype(dtype)
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
     images = convert_to_tensor(images)
+    data_format = config.standardize_data_format(data_format)
     slices, widths = sampling.aspect_ratio_fit(
         images.shape, size, crop_to_aspect_ratio, pad_to_aspect_ratio, data_format)
     if slices:
@@ -52,8 +52,9 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
 def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
                         antialias=True):
     images = _as_float(convert_to_tensor(images))
+    dims = [d % images.ndim for d in spatial_dims]
     return jax.image.scale_and_translate(
-        images, output_shape, spatial_dims, convert_to_tensor(scale, images.dtype),
+        images, output_shape, dims, convert_to_tensor(scale, images.dtype),
         convert_to_tensor(translation, images.dtype), method, antialias)
 
 

@@ -8,6 +8,8 @@ The other image ops run the ops' composites. Natives left out on purpose:
 import numpy as np
 import tensorflow as tf
 
+from kerasnb.engine import config
+from kerasnb.engine.backend import common
 from kerasnb.engine.backend.tensorflow.core import convert_to_tensor
 from kerasnb.engine.ops import image_sampling as sampling
 
@@ -16,6 +18,7 @@ __all__ = ["extract_patches", "resize", "rgb_to_hsv"]
 
 def _channels_last(x, data_format):
     """`x` with its channel axis last, and the function moving it back."""
+    data_format = config.standardize_data_format(data_format)
     if data_format == "channels_last":
         return x, lambda y: y
     order = list(range(x.shape.rank))
@@ -26,13 +29,14 @@ def _channels_last(x, data_format):
 def _restore(x, dtype):
     """A float result back in `dtype`, integers rounded (half to even) and saturated."""
     if dtype.is_integer:
-        x = tf.clip_by_value(tf.round(x), float(dtype.min), float(dtype.max))
+        x = tf.clip_by_value(tf.round(x), *common.saturation_limits(x.dtype.name, dtype.name))
     return tf.cast(x, dtype)
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
     images = convert_to_tensor(images)
+    data_format = config.standardize_data_format(data_format)
     slices, widths = sampling.aspect_ratio_fit(
         images.shape, size, crop_to_aspect_ratio, pad_to_aspect_ratio, data_format)
     if slices:
@@ -58,10 +62,14 @@ def rgb_to_hsv(images, data_format=None):
 
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     images = convert_to_tensor(images)
-    if len(size) == 3:  # volumes: tf.image has no dilated 3D patches
-        return sampling.gather_patches(images, size, strides, dilation_rate, padding, data_format)
+    nd = sampling.patch_rank("extract_patches", size)
+    if nd == 3:  # volumes: tf.image has no dilated 3D patches
+        return sampling.gather_patches(images, nd, size, strides, dilation_rate, padding,
+                                       config.standardize_data_format(data_format))
+    size, strides, dilation, padding = sampling.patch_arguments(nd, size, strides, dilation_rate,
+                                                                padding)
     single = images.shape.rank == 3
     x, undo = _channels_last(images[None] if single else images, data_format)
-    out = undo(tf.image.extract_patches(x, [1, *size, 1], [1, *strides, 1], [1, *dilation_rate, 1],
+    out = undo(tf.image.extract_patches(x, [1, *size, 1], [1, *strides, 1], [1, *dilation, 1],
                                         padding.upper()))
     return out[0] if single else out

@@ -7,7 +7,8 @@ methods, like the other image ops, run the ops' composites.
 import torch
 import torch.nn.functional as F
 
-from kerasnb.engine import dtypes
+from kerasnb.engine import config, dtypes
+from kerasnb.engine.backend import common
 from kerasnb.engine.backend.torch.core import convert_to_tensor, dtype_of, to_torch_dtype
 from kerasnb.engine.ops import image_sampling as sampling
 
@@ -18,14 +19,15 @@ def _restore(x, like):
     """A float result back in the dtype of `like`, integers rounded (half to even) and
     saturated."""
     if dtypes.is_int(dtype_of(like)):
-        info = torch.iinfo(like.dtype)
-        x = torch.clamp(torch.round(x), info.min, info.max)
+        lo, hi = common.saturation_limits(dtype_of(x), dtype_of(like))
+        x = torch.clamp(torch.round(x), float(lo), float(hi))
     return x.to(like.dtype)
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
     images = convert_to_tensor(images)
+    data_format = config.standardize_data_format(data_format)
     slices, widths = sampling.aspect_ratio_fit(
         tuple(images.shape), size, crop_to_aspect_ratio, pad_to_aspect_ratio, data_format)
     if slices:
