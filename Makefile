@@ -23,8 +23,8 @@ lab: install
 	$(BIN)/jupyter lab notebooks/
 
 test: install
-	$(BIN)/python -m pytest -n 2 tests
-	$(BIN)/python -m pytest --nbval-lax notebooks/
+	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
 bench: install
 	for f in bench/*.py; do $(BIN)/python $$f; done
