@@ -3,6 +3,7 @@
 import numpy as np
 
 from kerasnb.engine import backend, dtypes
+from kerasnb.engine import scope as _scope
 
 
 class _Operators:
@@ -171,7 +172,11 @@ class Variable(_Operators):
 
     @property
     def value(self):
-        """The current value as a tensor of the active backend."""
+        """The current value as a tensor of the active backend (or of the active StatelessScope)."""
+        if _scope._local.__dict__.get("stack"):
+            mapped = _scope.current().get_current_value(self)
+            if mapped is not None:
+                return mapped
         if self._module is not backend._state.module:
             if backend._state.scoped:
                 return backend.get().convert_to_tensor(self.numpy(), self._dtype)
@@ -198,14 +203,21 @@ class Variable(_Operators):
         return value if dtype is None else value.astype(dtype)
 
     def assign(self, value):
-        """Replaces the value; `value` must have this variable's shape."""
+        """Replaces the value; `value` must have this variable's shape.
+
+        Inside a `StatelessScope` the new value is recorded in the scope instead.
+        """
         module = backend.get()
         value = module.cast(module.convert_to_tensor(value), self._dtype)
         if tuple(module.shape(value)) != self.shape:
             raise ValueError(
                 f"Cannot assign a value of shape {tuple(module.shape(value))} to variable "
                 f"{self.path!r} of shape {self.shape}.")
-        self._value, self._module = value, module
+        scope = _scope.current()
+        if scope is not None:
+            scope.add_update(self, value)
+        else:
+            self._value, self._module = value, module
         return self
 
     def assign_add(self, value):

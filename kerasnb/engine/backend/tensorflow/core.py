@@ -105,3 +105,17 @@ def value_and_grad(fn, argnums=0, has_aux=False):
         return ((value, aux) if has_aux else value), result
 
     return run
+
+
+def _register_variable_conversion():
+    """Lets TensorFlow's own operators (``tf_tensor * variable``) read a Variable's current
+    value, including a value mapped by a StatelessScope, instead of a NumPy copy."""
+    from kerasnb.engine.tensors import Variable
+
+    def convert(variable, dtype=None, name=None, as_ref=False):
+        return tf.convert_to_tensor(variable.value, dtype=dtype, name=name)
+
+    tf.register_tensor_conversion_function(Variable, convert)
+
+
+_register_variable_conversion()

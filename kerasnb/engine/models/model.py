@@ -1,0 +1,91 @@
+"""`Model`: a layer with introspection (layers, summary, weights I/O, config, JSON).
+
+``Model(inputs, outputs)`` builds a functional model; subclass `Model` and write `call`
+for anything else.
+
+Example:
+    >>> inputs = Input(shape=(4,))
+    >>> model = Model(inputs, Dense(2)(inputs))
+    >>> model.count_params()
+    10
+"""
+
+import json
+
+from kerasnb.engine.layers.layer import Layer
+from kerasnb.engine.saving import serialization
+from kerasnb.engine.tensors import KerasTensor
+
+
+class Model(Layer):
+    """A trainable graph of layers: functional (``Model(inputs, outputs)``) or subclassed."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from kerasnb.engine.models.functional import Functional
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    @property
+    def layers(self):
+        """The model's direct sublayers, in the order they were added or called."""
+        return self._layers
+
+    def get_layer(self, name=None, index=None):
+        """A sublayer by `name` or by position `index`.
+
+        Raises:
+            ValueError: neither or both given, or no such layer.
+        """
+        if (name is None) == (index is None):
+            raise ValueError("`get_layer` needs exactly one of `name` or `index`.")
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(f"`index` {index} is out of range: the model has {len(layers)} layers.")
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No layer named {name!r}; the layers are {[l.name for l in layers]}.")
+
+    def build(self, input_shape=None):
+        """Builds the weights by running `call` on a symbolic input of `input_shape`."""
+        if type(self).build is Model.build and input_shape is not None:
+            self.compute_output_spec(_symbolic_inputs(input_shape))
+        self.built = True
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints a table of the layers: output shapes, parameter counts, connections, and totals.
+
+        Args:
+            line_length: total width of the table.
+            print_fn: called with the text instead of `print`.
+            show_trainable: add a column telling whether each layer is trainable.
+        """
+        from kerasnb.engine.models.summary import summary_text
+        text = summary_text(self, line_length=line_length, show_trainable=show_trainable,
+                            expand_nested=expand_nested, layer_range=layer_range)
+        (print_fn or print)(text)
+
+    def to_json(self, **kwargs):
+        """The model's architecture (no weights) as a JSON string."""
+        return json.dumps(serialization.serialize_keras_object(self), **kwargs)
+
+
+def _symbolic_inputs(shape):
+    if isinstance(shape, dict):
+        return {k: _symbolic_inputs(v) for k, v in shape.items()}
+    if isinstance(shape, list) or (isinstance(shape, tuple) and shape and isinstance(shape[0], (tuple, list))):
+        return type(shape)(_symbolic_inputs(s) for s in shape)
+    return KerasTensor(shape)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A model (new weights) from `Model.to_json` output.
+
+    Example:
+        >>> clone = model_from_json(model.to_json())
+    """
+    return serialization.deserialize_keras_object(json.loads(json_string), custom_objects=custom_objects)

@@ -1,0 +1,61 @@
+"""`StatelessScope`: run stateful code as a pure function of explicit variable values.
+
+Inside a scope, reading a mapped `Variable` gives the mapped value and assigning to any
+Variable records the new value in the scope instead of changing the Variable. This is how
+layers are called as pure functions (`Layer.stateless_call`) and how compiled train steps
+see traced values.
+
+Example:
+    >>> v = Variable(1.0)
+    >>> with StatelessScope([(v, 5.0)]) as scope:
+    ...     v.assign(v.value + 1)
+    >>> float(scope.get_current_value(v)), float(v)
+    (6.0, 1.0)
+"""
+
+import threading
+
+_local = threading.local()
+
+
+def current():
+    """The innermost active StatelessScope, or None."""
+    stack = getattr(_local, "stack", None)
+    return stack[-1] if stack else None
+
+
+class StatelessScope:
+    """Maps Variables to values for the duration of a `with` block.
+
+    Args:
+        state_mapping: pairs ``(variable, value)``.
+        collect_losses: gather losses added by layers (`add_loss`) into `losses`.
+        initialize_variables: kept for Keras compatibility; variables created inside a
+            scope are always initialized.
+    """
+
+    def __init__(self, state_mapping=None, collect_losses=False, initialize_variables=True):
+        from kerasnb.engine.backend import get
+        module = get()
+        self.values = {}
+        for variable, value in state_mapping or ():
+            if not hasattr(variable, "_migrate"):
+                raise TypeError(f"`state_mapping` keys must be Variables; received {type(variable).__name__}.")
+            self.values[id(variable)] = module.cast(module.convert_to_tensor(value), variable.dtype)
+        self.collect_losses = collect_losses
+        self.initialize_variables = initialize_variables
+        self.losses = []
+
+    def get_current_value(self, variable):
+        """The value `variable` has in this scope, or None if it is not mapped."""
+        return self.values.get(id(variable))
+
+    def add_update(self, variable, value):
+        self.values[id(variable)] = value
+
+    def __enter__(self):
+        _local.stack = getattr(_local, "stack", []) + [self]
+        return self
+
+    def __exit__(self, *exc):
+        _local.stack = _local.stack[:-1]
