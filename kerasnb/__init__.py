@@ -13,6 +13,8 @@ from kerasnb import backend, config, ops, random, tree, utils  # noqa: F401,E402
 from kerasnb import activations, constraints, initializers, regularizers, saving  # noqa: F401,E402
 from kerasnb import layers, models  # noqa: F401,E402
 from kerasnb.engine.dtype_policies import DTypePolicy, FloatDTypePolicy  # noqa: F401,E402
+from kerasnb.engine.initializers import Initializer  # noqa: F401,E402
+from kerasnb.engine.regularizers import Regularizer  # noqa: F401,E402
 from kerasnb.engine.layers import Input, InputSpec, Layer  # noqa: F401,E402
 from kerasnb.engine.models import Model, Sequential  # noqa: F401,E402
 from kerasnb.engine.scope import StatelessScope  # noqa: F401,E402

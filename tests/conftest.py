@@ -16,8 +16,11 @@ TRAINABLE = ("jax", "torch", "tensorflow")
 
 @pytest.fixture(autouse=True)
 def _restore_globals():
+    """Each test starts from the same seeds and ends with the backend and settings restored."""
+    from kerasnb.engine.random import set_random_seed
     saved_backend = engine_backend.current()
     saved = dict(config._settings)
+    set_random_seed(1337)
     yield
     config._settings.update(saved)
     engine_backend.set_backend(saved_backend)

@@ -19,6 +19,28 @@ NAMESPACES = {
     "keras.ops.numpy": "kerasnb.ops.numpy",
     "keras.random": "kerasnb.random",
     "keras.tree": "kerasnb.tree",
+    "keras.initializers": "kerasnb.initializers",
+    "keras.activations": "kerasnb.activations",
+    "keras.regularizers": "kerasnb.regularizers",
+    "keras.constraints": "kerasnb.constraints",
+    "keras.layers": "kerasnb.layers",
+}
+
+# Names whose issue has not landed yet: the preprocessing/augmentation family (issue 9) and
+# the framework-wrapping layers that issue 3 scoped out.
+DEFERRED = {
+    "keras.layers": {
+        "AugMix", "AutoContrast", "CategoryEncoding", "CenterCrop",
+        "ContrastLimitedAdaptiveHistogramEqualization", "CutMix", "Discretization", "Equalization",
+        "HashedCrossing", "Hashing", "IntegerLookup", "MaxNumBoundingBoxes", "MelSpectrogram", "MixUp",
+        "Normalization", "Pipeline", "RandAugment", "RandomBrightness", "RandomColorDegeneration",
+        "RandomColorJitter", "RandomContrast", "RandomCrop", "RandomElasticTransform", "RandomErasing",
+        "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
+        "RandomPerspective", "RandomPosterization", "RandomRotation", "RandomSaturation",
+        "RandomSharpness", "RandomShear", "RandomTranslation", "RandomZoom", "Rescaling", "Resizing",
+        "STFTSpectrogram", "Solarization", "StringLookup", "TextVectorization",
+        "FlaxLayer", "JaxLayer", "TFSMLayer", "TorchModuleWrapper",
+    },
 }
 
 
@@ -39,6 +61,9 @@ def test_every_name_exists_with_keras_parameters(namespace):
     module = importlib.import_module(NAMESPACES[namespace])
     missing, mismatched = [], []
     for kind, name, text in inventory(namespace):
+        if name in DEFERRED.get(namespace, ()):
+            assert not hasattr(module, name), f"{name} has landed: remove it from DEFERRED"
+            continue
         obj = getattr(module, name, None)
         if obj is None:
             missing.append(name)
@@ -51,7 +76,7 @@ def test_every_name_exists_with_keras_parameters(namespace):
             params = [p.name for p in inspect.signature(target).parameters.values() if p.name != "self"]
         except (TypeError, ValueError):
             continue
-        if params != expected:
+        if params != expected and expected != ["args", "kwargs"]:  # Keras's generic signature
             mismatched.append(f"{name}: {params} != {expected}")
     assert not missing, f"{namespace} lacks {missing}"
     assert not mismatched, "\n".join(mismatched)

@@ -7,5 +7,4 @@ Example:
 
 from kerasnb.engine.layers import *  # noqa: F401,F403
 from kerasnb.engine.layers import Input, InputLayer, InputSpec, Layer  # noqa: F401
-from kerasnb.engine.saving.serialization import (  # noqa: F401
-    deserialize_keras_object as deserialize, serialize_keras_object as serialize)
+from kerasnb.engine.layers.lookup import deserialize, serialize  # noqa: F401

@@ -15,6 +15,7 @@ Example:
     (2, 3)
 """
 
+import functools
 import inspect
 import threading
 
@@ -82,6 +83,18 @@ class Layer:
         autocast: cast floating inputs to the compute dtype.
         name: a unique name; defaults to the snake-case class name (``dense_1``).
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:  # a direct `layer.build(shape)` also marks the layer built
+            build = cls.__dict__["build"]
+
+            @functools.wraps(build)
+            def build_and_mark(self, *args, **kwargs):
+                build(self, *args, **kwargs)
+                self.built = True
+
+            cls.build = build_and_mark
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
@@ -193,13 +206,18 @@ class Layer:
             return self.weights
         return [v for v in self.weights if not v.trainable]
 
+    def _own_state(self):
+        """This layer's own non-weight state (seed generators); subclasses may add more
+        (e.g. the states of a stateful RNN). `variables` gathers it across sublayers."""
+        return [g.state for g in self._tracked(SeedGenerator)]
+
     @property
     def variables(self):
-        """All state: the weights plus seed-generator (and, later, metric) variables."""
-        seeds = self._collect(lambda l: [g.state for g in l._tracked(SeedGenerator)])
+        """All state: the weights plus every layer's non-weight state (`_own_state`)."""
+        state = self._collect(lambda l: l._own_state())
         weights = self.weights
         known = {id(v) for v in weights}
-        return weights + [v for v in seeds if id(v) not in known]
+        return weights + [v for v in state if id(v) not in known]
 
     @property
     def trainable_variables(self):
@@ -410,7 +428,8 @@ class Layer:
         if self.activity_regularizer is not None:
             from kerasnb.engine.ops import numpy as ops
             for out in flatten(outputs):
-                self.add_loss(ops.divide(self.activity_regularizer(out), ops.shape(out)[0] if ops.ndim(out) else 1))
+                batch = shape_of(out)[0] if ops.ndim(out) else 1
+                self.add_loss(ops.divide(self.activity_regularizer(out), batch))
         if args and (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
             mask = self.compute_mask(args[0], kwargs.get("mask"))
             if mask is not None:

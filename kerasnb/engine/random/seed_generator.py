@@ -12,6 +12,7 @@ import numpy as np
 
 from kerasnb.engine import backend, session
 from kerasnb.engine.tensors import Variable
+from kerasnb.engine.saving.serialization import builtin
 
 __all__ = ["SeedGenerator", "draw_seed", "global_seed_generator", "set_random_seed"]
 
@@ -26,6 +27,7 @@ def _check_int_seed(seed, name="seed"):
     return int(seed) & _SEED_MASK
 
 
+@builtin("random")
 class SeedGenerator:
     """Random-op seed state that advances on every draw.
 

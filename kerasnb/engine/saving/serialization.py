@@ -179,6 +179,17 @@ def _resolve(name, registered_name, module, custom_objects, module_objects):
     return found
 
 
+def in_safe_mode():
+    """Whether code-carrying configs (lambdas) must be refused right now: the `safe_mode` of
+    the innermost `deserialize_keras_object` call, True outside one, False after
+    `kerasnb.config.enable_unsafe_deserialization()`."""
+    from kerasnb.engine import config as engine_config
+    if engine_config._settings.get("unsafe_deserialization"):
+        return False
+    stack = getattr(_scopes, "safe_mode", None)
+    return stack[-1] if stack else True
+
+
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
     """Rebuilds an object from `serialize_keras_object`'s config (or a registered name).
 
@@ -188,6 +199,14 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
         safe_mode: refuse configs that would run arbitrary code (e.g. lambdas).
         **kwargs: ``module_objects``, a dict of extra objects to look names up in.
     """
+    _scopes.safe_mode = getattr(_scopes, "safe_mode", []) + [safe_mode is not False]
+    try:
+        return _deserialize(config, custom_objects, safe_mode, **kwargs)
+    finally:
+        _scopes.safe_mode = _scopes.safe_mode[:-1]
+
+
+def _deserialize(config, custom_objects, safe_mode, **kwargs):
     module_objects = kwargs.get("module_objects")
     if config is None or isinstance(config, (bool, int, float)):
         return config

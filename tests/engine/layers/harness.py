@@ -16,6 +16,8 @@ from tests.engine.ops.checks import to_numpy
 
 
 def _symbolic(x):
+    if x is None:
+        return None
     if isinstance(x, (list, tuple)):
         return type(x)(_symbolic(v) for v in x)
     if isinstance(x, dict):
