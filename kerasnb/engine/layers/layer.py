@@ -348,9 +348,12 @@ class Layer:
     def _maybe_build(self, args, kwargs):
         if self.built:
             return
-        shapes = self._build_shapes(args, kwargs)
         if type(self).build is not Layer.build:
-            self.build(**shapes) if len(shapes) > 1 or "input_shape" not in shapes else self.build(shapes["input_shape"])
+            shapes = self._build_shapes(args, kwargs)
+            if list(shapes) == ["input_shape"]:
+                self.build(shapes["input_shape"])
+            else:
+                self.build(**shapes)
         self.built = True
 
     def _build_shapes(self, args, kwargs):
@@ -556,11 +559,6 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-    def __setattr__(self, name, value):
-        if name == "name" and "name" in self.__dict__ and not isinstance(value, str):
-            raise ValueError(f"`name` must be a string; received {value!r}.")
-        object.__setattr__(self, name, value)
 
 
 def _get_regularizer(identifier):

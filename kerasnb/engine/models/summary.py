@@ -33,13 +33,16 @@ def layer_rows(model):
     """One row per layer: name (type), output shape, param count, trainable, inbound names."""
     from kerasnb.engine.models.functional import Functional
     from kerasnb.engine.ops.op import flatten
+    functional = isinstance(model, Functional)
     in_graph = {id(n) for n in getattr(model, "_nodes", [])}
     rows = []
     for layer in model.layers:
-        nodes = [n for n in layer._inbound_nodes if not in_graph or id(n) in in_graph or not n.args]
+        nodes = layer._inbound_nodes
+        if functional:  # the calls of this graph (an InputLayer's own node has no arguments)
+            nodes = [n for n in nodes if id(n) in in_graph or not n.args]
         outputs = flatten(nodes[0].outputs) if nodes else []
         inbound = []
-        if isinstance(model, Functional):
+        if functional:
             for node in nodes:
                 for t in flatten((node.args, node.kwargs)):
                     if isinstance(t, KerasTensor) and getattr(t, "_keras_history", None):
