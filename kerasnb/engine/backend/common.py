@@ -56,6 +56,11 @@ def operand_dtype(x):
     return dtypes.infer_dtype(x)
 
 
+def strong_dtype(x1, x2):
+    """Common dtype of two operands, Python scalars taken as the tensors Keras makes of them."""
+    return dtypes.result_type(dtypes.infer_dtype(x1), dtypes.infer_dtype(x2))
+
+
 def binary_operands(convert, x1, x2, dtype=None):
     """Both operands converted to one dtype: `dtype`, else Keras promotion of the two.
 

@@ -8,6 +8,7 @@ their own rule next to the op.
 import numpy as np
 
 from kerasnb.engine import dtypes
+from kerasnb.engine.backend.common import operand_dtype
 from kerasnb.engine.tensors import KerasTensor
 
 
@@ -90,18 +91,14 @@ def unary_bool(x, *args, **kwargs):
     return tensor(shape_of(x), "bool")
 
 
-def _weak(x):
-    return x if isinstance(x, (int, float, complex)) and not hasattr(x, "shape") else dtype_of(x)
-
-
 def binary_promote(x1, x2, *args, **kwargs):
     """Broadcasting binary op with Keras type promotion (Python scalars are weak)."""
-    return tensor(broadcast_shapes(shape_of(x1), shape_of(x2)), dtypes.result_type(_weak(x1), _weak(x2)))
+    return tensor(broadcast_shapes(shape_of(x1), shape_of(x2)), dtypes.result_type(operand_dtype(x1), operand_dtype(x2)))
 
 
 def binary_float(x1, x2, *args, **kwargs):
     """Broadcasting binary op whose result is floating point (e.g. true division)."""
-    dtype = dtypes.result_type(_weak(x1), _weak(x2), float)
+    dtype = dtypes.result_type(operand_dtype(x1), operand_dtype(x2), float)
     return tensor(broadcast_shapes(shape_of(x1), shape_of(x2)), dtype)
 
 

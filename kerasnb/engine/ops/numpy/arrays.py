@@ -7,6 +7,7 @@ module's ``__all__`` lists the whole family.
 import math
 
 from kerasnb.engine import dtypes
+from kerasnb.engine.backend.common import operand_dtype
 from kerasnb.engine.ops import rules
 from kerasnb.engine.ops.numpy import shaping
 from kerasnb.engine.ops.numpy.shaping import *  # noqa: F401,F403
@@ -20,11 +21,6 @@ __all__ = ["append", "arange", "array", "array_split", "concatenate", "copy", "d
            "identity", "linspace", "logspace", "meshgrid", "ndim", "ones", "ones_like", "size",
            "split", "stack", "tri", "unravel_index", "unstack", "vsplit", "vstack", "zeros",
            "zeros_like"] + shaping.__all__
-
-
-def _operand(x):
-    """What dtype inference sees of `x`: Python scalars stay weak, the rest is a dtype name."""
-    return x if type(x) in (int, float, complex, bool) else rules.dtype_of(x)
 
 
 def _dtype_or(dtype, default):
@@ -250,7 +246,7 @@ def identity(n, dtype=None):
 def _arange_args(start, stop=None, step=None, dtype=None):
     if type(step) in (int, float) and step == 0:
         raise ValueError("`step` must not be zero; received 0.")
-    given = [_operand(v) for v in (start, stop, step) if v is not None]
+    given = [operand_dtype(v) for v in (start, stop, step) if v is not None]
     return start, stop, step, _dtype_or(dtype, dtypes.result_type(*given))
 
 
@@ -288,7 +284,7 @@ def _space_args(start, stop, num, dtype, axis):
     except ValueError:
         raise ValueError(f"`start` of shape {rules.shape_of(start)} and `stop` of shape "
                          f"{rules.shape_of(stop)} cannot be broadcast together.") from None
-    dtype = _dtype_or(dtype, dtypes.result_type(_operand(start), _operand(stop), float))
+    dtype = _dtype_or(dtype, dtypes.result_type(operand_dtype(start), operand_dtype(stop), float))
     return int_arg(num, "num", 0), dtype, axis_arg(axis, len(shape) + 1)
 
 

@@ -9,6 +9,7 @@ import functools
 import numbers
 
 from kerasnb.engine import dtypes
+from kerasnb.engine.backend.common import operand_dtype
 from kerasnb.engine.ops import rules
 from kerasnb.engine.ops.op import op
 
@@ -24,7 +25,6 @@ __all__ = [
     "sign", "signbit", "sqrt", "square", "subtract", "true_divide", "trunc",
 ]
 
-_PYTHON_SCALARS = (int, float, complex, bool)
 _REAL = {"complex64": "float32", "complex128": "float64"}
 
 
@@ -85,11 +85,6 @@ def _check_tolerances(name, x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 # Rules -----------------------------------------------------------------------------
 
-def _operand(x):
-    """What promotion sees of an operand: Python scalars stay weak."""
-    return x if type(x) in _PYTHON_SCALARS else rules.dtype_of(x)
-
-
 def _real_same(x):
     """Same dtype as the input, but complex inputs give their real counterpart."""
     dtype = rules.dtype_of(x)
@@ -109,19 +104,19 @@ def _square_rule(x):
 
 def _binary_int_rule(x1, x2):
     """Promotion as for `add`, except that two bools compute in int32."""
-    dtype = dtypes.result_type(_operand(x1), _operand(x2))
+    dtype = dtypes.result_type(operand_dtype(x1), operand_dtype(x2))
     shape = rules.broadcast_shapes(rules.shape_of(x1), rules.shape_of(x2))
     return rules.tensor(shape, "int32" if dtype == "bool" else dtype)
 
 
 def _ldexp_rule(x1, x2):
-    dtype = dtypes.float_result(dtypes.result_type(_operand(x1)))
+    dtype = dtypes.float_result(dtypes.result_type(operand_dtype(x1)))
     return rules.tensor(rules.broadcast_shapes(rules.shape_of(x1), rules.shape_of(x2)), dtype)
 
 
 def _clip_rule(x, x_min, x_max):
     dtype = rules.dtype_of(x)
-    dtype = dtypes.result_type("int32" if dtype == "bool" else dtype, _operand(x_min), _operand(x_max))
+    dtype = dtypes.result_type("int32" if dtype == "bool" else dtype, operand_dtype(x_min), operand_dtype(x_max))
     shape = rules.broadcast_shapes(*(rules.shape_of(v) for v in (x, x_min, x_max)))
     return rules.tensor(shape, dtype)
 

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from kerasnb.engine import config, dtypes
+from kerasnb.engine.backend.common import operand_dtype
 from kerasnb.engine.ops import rules
 from kerasnb.engine.ops.op import op
 from kerasnb.engine.tensors import KerasTensor
@@ -23,11 +24,6 @@ __all__ = [
 
 
 # Shared helpers ----------------------------------------------------------------------
-
-def _operand(x):
-    """What promotion sees of `x`: Python scalars stay weak, anything else is a dtype name."""
-    return x if type(x) in (int, float, complex, bool) else rules.dtype_of(x)
-
 
 def _product_dtype(*xs):
     """Keras's dtype of a product: int8 operands accumulate in int32, else normal promotion."""
@@ -585,7 +581,7 @@ def _where_rule(condition, x1=None, x2=None):
     if x1 is None:
         return _nonzero_rule(condition)
     shape = rules.broadcast_shapes(*(rules.shape_of(v) for v in (condition, x1, x2)))
-    return rules.tensor(shape, dtypes.result_type(_operand(x1), _operand(x2)))
+    return rules.tensor(shape, dtypes.result_type(operand_dtype(x1), operand_dtype(x2)))
 
 
 def _check_where(condition, x1=None, x2=None):
@@ -612,7 +608,7 @@ def where(condition, x1=None, x2=None):
 
 def _select_rule(condlist, choicelist, default=0):
     shapes = [rules.shape_of(v) for v in list(condlist) + list(choicelist) + [default]]
-    dtype = dtypes.result_type(*(_operand(v) for v in list(choicelist) + [default]))
+    dtype = dtypes.result_type(*(operand_dtype(v) for v in list(choicelist) + [default]))
     return rules.tensor(rules.broadcast_shapes(*shapes), dtype)
 
 

@@ -1,5 +1,7 @@
 """Elementwise ops on the JAX backend."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
@@ -28,13 +30,7 @@ _FLOATS = frozenset(common.numpy_dtype(d) for d in dtypes.FLOATS)
 
 # Factories -------------------------------------------------------------------------
 
-def _strong(x1, x2):
-    """Common dtype of two operands, Python scalars taken as the tensors Keras makes of them."""
-    return dtypes.result_type(dtypes.infer_dtype(x1), dtypes.infer_dtype(x2))
-
-
-def _cast_pair(x1, x2, dtype):
-    return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
+_cast_pair = functools.partial(common.binary_operands, convert_to_tensor)  # (x1, x2, dtype)
 
 
 def _both(x1, x2):
@@ -75,7 +71,7 @@ def _binary_float(fn, strong=False):
         if _both(x1, x2) and x1.dtype in _FLOATS:
             return fn(x1, x2)
         if strong:
-            dtype = dtypes.result_type(_strong(x1, x2), float)
+            dtype = dtypes.result_type(common.strong_dtype(x1, x2), float)
         else:
             dtype = dtypes.result_type(common.operand_dtype(x1), common.operand_dtype(x2), float)
         return fn(*_cast_pair(x1, x2, dtype))
@@ -89,7 +85,7 @@ def _compare(fn):
     def impl(x1, x2):
         if _both(x1, x2):
             return fn(x1, x2)
-        return fn(*_cast_pair(x1, x2, _strong(x1, x2)))
+        return fn(*_cast_pair(x1, x2, common.strong_dtype(x1, x2)))
 
     return impl
 
@@ -212,7 +208,7 @@ logical_not = _unary(jnp.logical_not)
 
 
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return jnp.isclose(*_cast_pair(x1, x2, _strong(x1, x2)), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return jnp.isclose(*_cast_pair(x1, x2, common.strong_dtype(x1, x2)), rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
 def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -1,5 +1,6 @@
 """Elementwise ops on the NumPy backend."""
 
+import functools
 import math
 
 import numpy as np
@@ -28,13 +29,7 @@ _FLOATS = frozenset(common.numpy_dtype(d) for d in dtypes.FLOATS)
 
 # Factories -------------------------------------------------------------------------
 
-def _strong(x1, x2):
-    """Common dtype of two operands, Python scalars taken as the tensors Keras makes of them."""
-    return dtypes.result_type(dtypes.infer_dtype(x1), dtypes.infer_dtype(x2))
-
-
-def _cast_pair(x1, x2, dtype):
-    return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
+_cast_pair = functools.partial(common.binary_operands, convert_to_tensor)  # (x1, x2, dtype)
 
 
 def _binary(fn):
@@ -70,7 +65,7 @@ def _binary_float(fn, strong=False):
         if type(x1) is np.ndarray and type(x2) is np.ndarray and x1.dtype == x2.dtype and x1.dtype in _FLOATS:
             return fn(x1, x2)
         if strong:
-            dtype = dtypes.result_type(_strong(x1, x2), float)
+            dtype = dtypes.result_type(common.strong_dtype(x1, x2), float)
         else:
             dtype = dtypes.result_type(common.operand_dtype(x1), common.operand_dtype(x2), float)
         return fn(*_cast_pair(x1, x2, dtype))
@@ -84,7 +79,7 @@ def _compare(fn):
     def impl(x1, x2):
         if type(x1) is np.ndarray and type(x2) is np.ndarray and x1.dtype == x2.dtype:
             return fn(x1, x2)
-        return fn(*_cast_pair(x1, x2, _strong(x1, x2)))
+        return fn(*_cast_pair(x1, x2, common.strong_dtype(x1, x2)))
 
     return impl
 
@@ -217,7 +212,7 @@ logical_not = _unary(np.logical_not)
 
 
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    x1, x2 = _cast_pair(x1, x2, _strong(x1, x2))
+    x1, x2 = _cast_pair(x1, x2, common.strong_dtype(x1, x2))
     if x1.dtype.kind not in "fc":  # ints, bool and bfloat16
         x1, x2 = x1.astype(np.float64), x2.astype(np.float64)
     return np.asarray(np.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))

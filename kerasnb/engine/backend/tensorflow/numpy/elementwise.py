@@ -6,6 +6,7 @@ operands map to the logical ops and a few integer ops compute in a wider type an
 and `isreal` have no TensorFlow function: the ops' composites run instead.
 """
 
+import functools
 import math
 
 import tensorflow as tf
@@ -37,13 +38,7 @@ _SAME_WIDTH_INT = {tf.float16: tf.int16, tf.bfloat16: tf.int16, tf.float32: tf.i
 
 # Factories -------------------------------------------------------------------------
 
-def _strong(x1, x2):
-    """Common dtype of two operands, Python scalars taken as the tensors Keras makes of them."""
-    return dtypes.result_type(dtypes.infer_dtype(x1), dtypes.infer_dtype(x2))
-
-
-def _cast_pair(x1, x2, dtype):
-    return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
+_cast_pair = functools.partial(common.binary_operands, convert_to_tensor)  # (x1, x2, dtype)
 
 
 def _both(x1, x2):
@@ -85,7 +80,7 @@ def _binary_float(fn, strong=False):
         if _both(x1, x2) and x1.dtype.is_floating:
             return fn(x1, x2)
         if strong:
-            dtype = dtypes.result_type(_strong(x1, x2), float)
+            dtype = dtypes.result_type(common.strong_dtype(x1, x2), float)
         else:
             dtype = dtypes.result_type(common.operand_dtype(x1), common.operand_dtype(x2), float)
         return fn(*_cast_pair(x1, x2, dtype))
@@ -99,7 +94,7 @@ def _compare(fn):
     def impl(x1, x2):
         if _both(x1, x2):
             return fn(x1, x2)
-        x1, x2 = _cast_pair(x1, x2, _strong(x1, x2))
+        x1, x2 = _cast_pair(x1, x2, common.strong_dtype(x1, x2))
         if x1.dtype == tf.bool:
             x1, x2 = tf.cast(x1, tf.int8), tf.cast(x2, tf.int8)
         return fn(x1, x2)
@@ -315,7 +310,7 @@ logical_not = _unary(lambda x: tf.logical_not(tf.cast(x, tf.bool)))
 
 
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    x1, x2 = _cast_pair(x1, x2, _strong(x1, x2))
+    x1, x2 = _cast_pair(x1, x2, common.strong_dtype(x1, x2))
     if not x1.dtype.is_floating:
         x1, x2 = tf.cast(x1, tf.float64), tf.cast(x2, tf.float64)
     within = (tf.abs(x1 - x2) <= atol + rtol * tf.abs(x2)) & tf.math.is_finite(x2)
