@@ -1,7 +1,8 @@
 """`StatelessScope`: run stateful code as a pure function of explicit variable values.
 
 Inside a scope, reading a mapped `Variable` gives the mapped value and assigning to any
-Variable records the new value in the scope instead of changing the Variable. This is how
+Variable records the new value in the scope instead of changing the Variable. Scopes nest:
+a Variable not mapped by the inner scope reads through to the outer ones. This is how
 layers are called as pure functions (`Layer.stateless_call`) and how compiled train steps
 see traced values.
 
@@ -22,6 +23,16 @@ def current():
     """The innermost active StatelessScope, or None."""
     stack = getattr(_local, "stack", None)
     return stack[-1] if stack else None
+
+
+def lookup(variable):
+    """`variable`'s value in the innermost scope that maps it, or None."""
+    key = id(variable)
+    for scope in reversed(_local.stack):
+        value = scope.values.get(key)
+        if value is not None:
+            return value
+    return None
 
 
 class StatelessScope:
@@ -45,6 +56,7 @@ class StatelessScope:
         self.collect_losses = collect_losses
         self.initialize_variables = initialize_variables
         self.losses = []
+        self.updates = {}  # id -> Variable assigned in this scope
 
     def get_current_value(self, variable):
         """The value `variable` has in this scope, or None if it is not mapped."""
@@ -52,6 +64,11 @@ class StatelessScope:
 
     def add_update(self, variable, value):
         self.values[id(variable)] = value
+        self.updates[id(variable)] = variable
+
+    def updated_variables(self):
+        """``(variable, new value)`` for every Variable assigned inside this scope."""
+        return [(v, self.values[key]) for key, v in self.updates.items()]
 
     def __enter__(self):
         _local.stack = getattr(_local, "stack", []) + [self]

@@ -174,7 +174,7 @@ class Variable(_Operators):
     def value(self):
         """The current value as a tensor of the active backend (or of the active StatelessScope)."""
         if _scope._local.__dict__.get("stack"):
-            mapped = _scope.current().get_current_value(self)
+            mapped = _scope.lookup(self)
             if mapped is not None:
                 return mapped
         if self._module is not backend._state.module:
@@ -219,6 +219,11 @@ class Variable(_Operators):
         else:
             self._value, self._module = value, module
         return self
+
+    def _overwrite(self, value):
+        """Stores `value` as is: a tensor of the active backend with this variable's shape and
+        dtype (the trainer writes back compiled-step results this way, skipping checks)."""
+        self._value, self._module = value, backend._state.module
 
     def assign_add(self, value):
         return self.assign(_ops.add(self.value, value))

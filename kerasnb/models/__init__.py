@@ -6,3 +6,4 @@ Example:
 """
 
 from kerasnb.engine.models import Model, Sequential, clone_model, model_from_json  # noqa: F401
+from kerasnb.engine.saving.model_file import load_model, save_model  # noqa: F401

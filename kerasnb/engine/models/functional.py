@@ -97,6 +97,13 @@ class Functional(Model):
         return flatten(self._outputs_struct)
 
     @property
+    def output_names(self):
+        """The name of each output: the dict key, else the layer that computes it."""
+        if isinstance(self._outputs_struct, dict):
+            return sorted(self._outputs_struct)
+        return [t._keras_history[0].name for t in self.outputs]
+
+    @property
     def input_shape(self):
         shapes = [t.shape for t in self._inputs]
         return shapes[0] if len(shapes) == 1 else shapes

@@ -15,9 +15,10 @@ import json
 from kerasnb.engine.layers.layer import Layer
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor
+from kerasnb.engine.trainers.trainer import Trainer
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """A trainable graph of layers: functional (``Model(inputs, outputs)``) or subclassed."""
 
     def __new__(cls, *args, **kwargs):
@@ -48,6 +49,21 @@ class Model(Layer):
             if layer.name == name:
                 return layer
         raise ValueError(f"No layer named {name!r}; the layers are {[l.name for l in layers]}.")
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model (architecture, weights, compile state) as a `.keras` file."""
+        from kerasnb.engine.saving.model_file import save_model
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Saves every variable to a `.weights.h5` file."""
+        from kerasnb.engine.saving.weights_file import save_weights
+        save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights from a `.weights.h5` or `.keras` file."""
+        from kerasnb.engine.saving.weights_file import load_weights
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def build(self, input_shape=None):
         """Builds the weights by running `call` on a symbolic input of `input_shape`."""

@@ -1,1 +1,1 @@
-"""Saving: the serialization registry now; `.keras` files and export come with the saving issue."""
+"""Saving: the serialization registry, `.weights.h5` weight files and `.keras` model files."""

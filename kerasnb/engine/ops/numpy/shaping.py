@@ -84,10 +84,18 @@ def axes_arg(axis, ndim, arg="axis"):
     return out
 
 
+def is_dynamic_dim(value):
+    """True for a scalar integer tensor standing for a dimension only known at run time
+    (``core.shape(x)[0]`` of a batch inside ``tf.function``)."""
+    if isinstance(value, (int, np.integer, KerasTensor)) or not hasattr(value, "dtype"):
+        return False
+    return len(getattr(value, "shape", (None,))) == 0 and dtypes.is_int(dtypes.standardize_dtype(value.dtype))
+
+
 def shape_arg(shape, arg="shape"):
-    """A tuple of non-negative ints from an int or a sequence of ints."""
+    """A tuple of non-negative ints (or dynamic dims) from an int or a sequence of ints."""
     dims = tuple(shape) if is_sequence(shape) else (shape,)
-    return tuple(int_arg(d, arg, 0) for d in dims)
+    return tuple(d if is_dynamic_dim(d) else int_arg(d, arg, 0) for d in dims)
 
 
 def rank_arg(x, minimum, arg, opname):
@@ -241,7 +249,7 @@ def expand_dims(x, axis):
 
 def _broadcast_to_args(x, shape):
     shape = shape_arg(shape)
-    check_broadcast(rules.shape_of(x), shape, "x")
+    check_broadcast(rules.shape_of(x), tuple(None if is_dynamic_dim(d) else d for d in shape), "x")
     return x, shape
 
 

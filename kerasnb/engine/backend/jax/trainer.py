@@ -1,0 +1,18 @@
+"""How the JAX backend compiles a pure train/test/predict step: one `jax.jit`, state donated."""
+
+import jax
+
+
+def compile_step(fn, jit_compile=True, donate_state=True):
+    """`fn(state, data) -> (outputs, new_state)` compiled with XLA.
+
+    The incoming state buffers are donated, so XLA updates weights in place.
+    """
+    if not jit_compile:
+        return fn
+    return jax.jit(fn, donate_argnums=(0,) if donate_state else ())
+
+
+def stack_batches(batches):
+    """Stacks equally shaped batches on a new leading axis (for fused multi-step execution)."""
+    return jax.tree_util.tree_map(lambda *leaves: jax.numpy.stack(leaves), *batches)

@@ -1,0 +1,1 @@
+"""Training: compile/fit/evaluate/predict (the trainer) and the data adapters."""
