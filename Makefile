@@ -26,8 +26,10 @@ test: install
 	$(BIN)/python -m pytest -q -n 2 tests
 	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
+# fit_throughput's full run takes minutes: `python bench/fit_throughput.py` (see README).
 bench: install
-	for f in bench/*.py; do $(BIN)/python $$f; done
+	$(BIN)/python bench/op_overhead.py
+	$(BIN)/python bench/fit_throughput.py --quick
 
 clean:
 	rm -rf $(VENV)

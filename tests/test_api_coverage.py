@@ -24,10 +24,16 @@ NAMESPACES = {
     "keras.regularizers": "kerasnb.regularizers",
     "keras.constraints": "kerasnb.constraints",
     "keras.layers": "kerasnb.layers",
+    "keras.losses": "kerasnb.losses",
+    "keras.metrics": "kerasnb.metrics",
+    "keras.optimizers": "kerasnb.optimizers",
+    "keras.optimizers.schedules": "kerasnb.optimizers.schedules",
+    "keras.callbacks": "kerasnb.callbacks",
 }
 
-# Names whose issue has not landed yet: the preprocessing/augmentation family (issue 9) and
-# the framework-wrapping layers that issue 3 scoped out.
+# Names whose issue has not landed yet: the preprocessing/augmentation family (issue 9), the
+# framework-wrapping layers that issue 3 scoped out, and OrbaxCheckpoint (issue 4 excludes it:
+# Orbax is a JAX-only checkpoint library).
 DEFERRED = {
     "keras.layers": {
         "AugMix", "AutoContrast", "CategoryEncoding", "CenterCrop",
@@ -41,6 +47,7 @@ DEFERRED = {
         "STFTSpectrogram", "Solarization", "StringLookup", "TextVectorization",
         "FlaxLayer", "JaxLayer", "TFSMLayer", "TorchModuleWrapper",
     },
+    "keras.callbacks": {"OrbaxCheckpoint"},
 }
 
 

@@ -9,3 +9,4 @@ from kerasnb.engine.random import set_random_seed  # noqa: F401
 from kerasnb.engine.session import clear_session  # noqa: F401
 from kerasnb.engine.trainers.data_adapters import (  # noqa: F401
     PyDataset, pack_x_y_sample_weight, unpack_x_y_sample_weight)
+from kerasnb.engine.callbacks.progbar import Progbar  # noqa: F401

@@ -33,6 +33,27 @@ _context = threading.local()
 _LEGACY_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
 
 
+class FrozenStructure:
+    """While active (``with frozen:``), the layer tree is taken as fixed: the nested-layer
+    walk behind `weights`, `losses` and friends is done once per layer and remembered.
+    The trainer holds one across the steps of a loop, where layers cannot change."""
+
+    def __init__(self):
+        self.memo = {}
+
+    def __enter__(self):
+        self.saved = getattr(_context, "structure", None)
+        _context.structure = self.memo
+
+    def __exit__(self, *exc):
+        _context.structure = self.saved
+
+
+def structure_memo():
+    """The memo of the active `FrozenStructure`, or None."""
+    return getattr(_context, "structure", None)
+
+
 def _call_training():
     return getattr(_context, "training", None)
 
@@ -168,6 +189,16 @@ class Layer:
 
     def _flatten_layers(self, include_self=True):
         """This layer and all nested layers, depth first, each once."""
+        memo = structure_memo()
+        if memo is not None:
+            key = (id(self), include_self)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._walk_layers(include_self)
+            return found
+        return self._walk_layers(include_self)
+
+    def _walk_layers(self, include_self):
         seen, out = set(), []
 
         def walk(layer):

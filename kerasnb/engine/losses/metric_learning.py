@@ -9,23 +9,25 @@ Example:
 """
 
 from kerasnb.engine.losses.loss import set_mask
-from kerasnb.engine.losses.wrapper import LossFunctionWrapper
+from kerasnb.engine.losses.wrapper import LossFunctionWrapper, as_float
 from kerasnb.engine.ops import core, nn
 from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.saving.serialization import builtin
 
 
 def _masked_logsumexp(x, mask):
-    """logsumexp of `x` over axis 1 keeping only entries where `mask` (-inf for empty rows)."""
-    return knp.logsumexp(knp.where(mask, x, float("-inf")), axis=1)
+    """logsumexp of `x` over axis 1 keeping only entries where `mask` (-inf for empty rows,
+    computed without taking the log of 0)."""
+    filled = knp.any(mask, axis=1)
+    kept = knp.where(mask, x, float("-inf"))
+    kept = knp.where(knp.expand_dims(filled, 1), kept, 0.0)
+    return knp.where(filled, knp.logsumexp(kept, axis=1), float("-inf"))
 
 
 def circle_and_mask(y_true, y_pred, ref_labels=None, ref_embeddings=None,
                     remove_diagonal=True, gamma=80, margin=0.4):
     """``(losses, positive)``: the circle loss per query and the mask of losses above 0."""
-    y_pred = core.convert_to_tensor(y_pred)
-    if "float" not in core.dtype(y_pred):
-        y_pred = core.cast(y_pred, "float32")
+    y_pred = as_float(y_pred)
     labels = core.cast(core.convert_to_tensor(y_true), "int32")
     ref_embeddings = y_pred if ref_embeddings is None else core.cast(
         core.convert_to_tensor(ref_embeddings), core.dtype(y_pred))

@@ -12,7 +12,7 @@ Example:
 
 from kerasnb.engine import config
 from kerasnb.engine.losses.loss import set_mask
-from kerasnb.engine.losses.wrapper import LossFunctionWrapper, pair
+from kerasnb.engine.losses.wrapper import LossFunctionWrapper, as_float, pair
 from kerasnb.engine.ops import conv, core, nn, nn_stats
 from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.saving.serialization import builtin
@@ -140,9 +140,7 @@ def sparse_crossentropy_and_mask(y_true, y_pred, from_logits=False, ignore_class
                                  axis=-1):
     """``(losses, valid)``: sparse categorical crossentropy and, with `ignore_class`, the
     boolean mask of labels not ignored (losses there are 0); `valid` is None otherwise."""
-    y_pred = core.convert_to_tensor(y_pred)
-    if "float" not in core.dtype(y_pred):
-        y_pred = core.cast(y_pred, config.floatx())
+    y_pred = as_float(y_pred)
     y_true = core.convert_to_tensor(y_true)
     if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
         y_true = knp.squeeze(y_true, axis=-1)
@@ -193,9 +191,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
         >>> categorical_generalized_cross_entropy([1], [[0.75, 0.25]], q=0.5)
         array([1.], dtype=float32)
     """
-    y_pred = core.convert_to_tensor(y_pred)
-    if "float" not in core.dtype(y_pred):
-        y_pred = core.cast(y_pred, config.floatx())
+    y_pred = as_float(y_pred)
     labels = core.cast(core.convert_to_tensor(y_true), "int32")
     one_hot = core.cast(nn_stats.one_hot(labels, core.shape(y_pred)[-1]), core.dtype(y_pred))
     p_true = knp.sum(one_hot * y_pred, axis=-1)
@@ -242,9 +238,7 @@ def ctc(y_true, y_pred):
         >>> ctc(np.array([[1, 2]]), np.zeros((1, 4, 3))).shape
         (1,)
     """
-    y_pred = core.convert_to_tensor(y_pred)
-    if "float" not in core.dtype(y_pred):
-        y_pred = core.cast(y_pred, config.floatx())
+    y_pred = as_float(y_pred)
     y_true = core.convert_to_tensor(y_true)
     if len(y_true.shape) != 2:
         raise ValueError("`y_true` must have shape (batch_size, max_length) of integer labels; "

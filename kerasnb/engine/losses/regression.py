@@ -60,8 +60,8 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     below epsilon count as epsilon.
 
     Example:
-        >>> mean_squared_logarithmic_error([[0.0]], [[math.e - 1]])
-        array([1.], dtype=float32)
+        >>> round(float(mean_squared_logarithmic_error([[0.0]], [[math.e - 1]])[0]), 4)
+        1.0
     """
     y_true, y_pred = pair(y_true, y_pred)
     eps = config.epsilon()

@@ -20,8 +20,8 @@ def dice(y_true, y_pred, axis=None):
     """``1 - 2 * sum(y_true * y_pred) / (sum(y_true) + sum(y_pred))`` over `axis`.
 
     Example:
-        >>> float(dice([[1.0, 1.0]], [[1.0, 0.0]]))
-        0.33333337
+        >>> round(float(dice([[1.0, 1.0]], [[1.0, 0.0]])), 4)
+        0.3333
     """
     y_true, y_pred = pair(y_true, y_pred, match=False)
     intersection = knp.sum(y_true * y_pred, axis=axis)
@@ -36,8 +36,8 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     weighs the positives missed and `beta` the false alarms.
 
     Example:
-        >>> float(tversky([[1.0, 1.0]], [[1.0, 0.0]], alpha=0.5, beta=0.5))
-        0.33333337
+        >>> round(float(tversky([[1.0, 1.0]], [[1.0, 0.0]], alpha=0.5, beta=0.5)), 4)
+        0.3333
     """
     y_true, y_pred = pair(y_true, y_pred, match=False)
     true_positives = knp.sum(y_true * y_pred, axis=axis)

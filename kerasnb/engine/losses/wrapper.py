@@ -14,17 +14,16 @@ from kerasnb.engine.saving.serialization import (
     builtin, deserialize_keras_object, serialize_keras_object)
 
 
-def is_float(x):
-    """Whether tensor `x` has a floating dtype."""
-    return "float" in core.dtype(x)
+def as_float(x):
+    """`x` as a tensor, cast to ``floatx()`` unless it already has a float dtype."""
+    x = core.convert_to_tensor(x)
+    return x if "float" in core.dtype(x) else core.cast(x, config.floatx())
 
 
 def pair(y_true, y_pred, match=True):
     """`y_pred` as a float tensor, `y_true` cast to its dtype, and (if `match`) their ranks
     aligned on a trailing size-1 axis. Returns ``(y_true, y_pred)``."""
-    y_pred = core.convert_to_tensor(y_pred)
-    if not is_float(y_pred):
-        y_pred = core.cast(y_pred, config.floatx())
+    y_pred = as_float(y_pred)
     y_true = core.convert_to_tensor(y_true)
     if core.dtype(y_true) != core.dtype(y_pred):
         y_true = core.cast(y_true, core.dtype(y_pred))

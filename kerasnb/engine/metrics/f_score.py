@@ -8,8 +8,8 @@ Example:
     >>> m = F1Score(threshold=0.5)
     >>> m.update_state([[1, 1, 1], [1, 0, 0], [1, 1, 0]],
     ...                [[0.2, 0.6, 0.7], [0.2, 0.6, 0.6], [0.6, 0.8, 0.0]])
-    >>> m.result()
-    array([0.5      , 0.8      , 0.6666667], dtype=float32)
+    >>> kerasnb.ops.round(m.result(), 4)
+    array([0.5   , 0.8   , 0.6667], dtype=float32)
 """
 
 from kerasnb.engine import config

@@ -37,12 +37,7 @@ FAMILIES = ("reduction", "accuracy", "correlation", "f_score", "r2_score", "iou"
 
 def _load_families():
     for family in FAMILIES:
-        module = f"kerasnb.engine.metrics.{family}"
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
+        importlib.import_module(f"kerasnb.engine.metrics.{family}")
 
 
 def metric_classes():

@@ -49,7 +49,8 @@ class R2Score(Metric):
                 f"class_aggregation={class_aggregation!r}.")
         if not isinstance(num_regressors, int) or num_regressors < 0:
             raise ValueError(
-                f"`num_regressors` must be an int >= 0; received num_regressors={num_regressors!r}.")
+                "`num_regressors` must be an int >= 0; received "
+                f"num_regressors={num_regressors!r}.")
         self.class_aggregation = class_aggregation
         self.num_regressors = num_regressors
         self.num_samples = self.add_variable((), "zeros", name="num_samples")

@@ -129,7 +129,8 @@ class MeanMetricWrapper(Mean):
         **kwargs: extra keyword arguments for `fn`.
 
     Example:
-        >>> m = MeanMetricWrapper(lambda t, p: kerasnb.ops.abs(t - p), name="mae")
+        >>> ops = kerasnb.ops
+        >>> m = MeanMetricWrapper(lambda t, p: ops.abs(ops.subtract(t, p)), name="mae")
         >>> float(m([0.0, 1.0], [1.0, 1.0]))
         0.5
     """

@@ -121,8 +121,8 @@ class RootMeanSquaredError(Mean):
     """The square root of the (weighted) mean squared error over everything seen.
 
     Example:
-        >>> float(RootMeanSquaredError()([[0.0, 2.0]], [[3.0, 2.0]]))
-        2.1213202
+        >>> round(float(RootMeanSquaredError()([[0.0, 2.0]], [[3.0, 2.0]])), 4)
+        2.1213
     """
 
     def __init__(self, name="root_mean_squared_error", dtype=None):

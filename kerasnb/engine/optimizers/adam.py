@@ -15,10 +15,6 @@ from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.optimizers.optimizer import Optimizer
 from kerasnb.engine.saving.serialization import builtin
 
-_BASE_DEFAULTS = dict(weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
-                      use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
-                      loss_scale_factor=None, gradient_accumulation_steps=None, name=None)
-
 
 class _Moments(Optimizer):
     """Shared parts of optimizers with first and second moment slots (`beta_1`, `beta_2`)."""

@@ -119,12 +119,9 @@ class LossScaleOptimizer(Optimizer):
         self.inner_optimizer.finalize_variable_values(var_list)
 
     def get_config(self):
-        config = super().get_config()
-        del config["learning_rate"]
-        config.update({"inner_optimizer": serialize_keras_object(self.inner_optimizer),
-                       "initial_scale": self.initial_scale,
-                       "dynamic_growth_steps": self.dynamic_growth_steps})
-        return config
+        return {"name": self.name, "inner_optimizer": serialize_keras_object(self.inner_optimizer),
+                "initial_scale": self.initial_scale,
+                "dynamic_growth_steps": self.dynamic_growth_steps}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

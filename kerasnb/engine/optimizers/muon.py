@@ -124,7 +124,8 @@ class Muon(Optimizer):
             m.assign(new_m)
             direction = g + self.momentum * new_m if self.nesterov else new_m
             update = self.zeropower_via_newtonschulz5(direction, self.ns_steps)
-            variable.assign(variable.value - self.lr_adjust(learning_rate * update))
+            variable.assign(variable.value -
+                            self.lr_adjust(core.cast(learning_rate, variable.dtype) * update))
 
     def lr_adjust(self, x):
         """Scales an orthogonalized update by ``sqrt(max(rows, cols)) * rms_rate`` (Moonlight)."""

@@ -71,7 +71,7 @@ class Optimizer:
     Example:
         >>> opt = kerasnb.optimizers.SGD(learning_rate=0.1)
         >>> v = Variable([1.0])
-        >>> opt.apply_gradients([(np.array([2.0]), v)])
+        >>> _ = opt.apply_gradients([(np.array([2.0]), v)])
         >>> v.numpy()
         array([0.8], dtype=float32)
     """
@@ -303,7 +303,8 @@ class Optimizer:
     def apply(self, grads, trainable_variables=None):
         """Applies `grads` to `trainable_variables` (default: the variables it was built with).
 
-        Builds the optimizer on first use. Gradients that are None are skipped.
+        Builds the optimizer on first use. Gradients that are None, and variables whose
+        `trainable` flag is now False (frozen after the build), are skipped.
         """
         grads = [None if g is None else core.convert_to_tensor(g) for g in grads]
         if not grads:
@@ -333,8 +334,12 @@ class Optimizer:
                         f"Unknown variable: {getattr(v, 'path', v)}. This optimizer can only be "
                         "called for the variables it was built with; create a new optimizer "
                         "for a new set of variables.")
-        grads, trainable_variables = self._filter_empty(grads, trainable_variables)
-        grads, trainable_variables = self._overwrite_with_gradients(grads, trainable_variables)
+        if any(not getattr(v, "trainable", True) for v in trainable_variables):
+            kept = [(g, v) for g, v in zip(grads, trainable_variables) if getattr(v, "trainable", True)]
+            grads, trainable_variables = [g for g, _ in kept], [v for _, v in kept]
+        if grads:
+            grads, trainable_variables = self._filter_empty(grads, trainable_variables)
+            grads, trainable_variables = self._overwrite_with_gradients(grads, trainable_variables)
         if grads:
             if self.loss_scale_factor is not None:
                 grads = [g / self.loss_scale_factor for g in grads]
@@ -411,11 +416,11 @@ class Optimizer:
         return gradient if core.dtype(gradient) == variable.dtype else core.cast(gradient, variable.dtype)
 
     def _clip_gradients(self, grads):
-        if self.clipnorm:
+        if self.clipnorm and self.clipnorm > 0:
             return [self._clip_by_norm(g) for g in grads]
-        if self.global_clipnorm:
+        if self.global_clipnorm and self.global_clipnorm > 0:
             return clip_by_global_norm(grads, self.global_clipnorm)
-        if self.clipvalue:
+        if self.clipvalue and self.clipvalue > 0:
             return [knp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
 

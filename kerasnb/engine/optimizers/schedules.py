@@ -5,7 +5,7 @@ ops only, so it traces under `jax.jit` and `tf.function`.
 
 Example:
     >>> schedule = ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
-    >>> float(schedule(10))
+    >>> round(float(schedule(10)), 6)
     0.05
 """
 
@@ -114,7 +114,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     Example:
         >>> schedule = PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1])
-        >>> [float(schedule(s)) for s in (10, 11, 21)]
+        >>> [round(float(schedule(s)), 6) for s in (10, 11, 21)]
         [1.0, 0.5, 0.1]
     """
 
@@ -252,7 +252,7 @@ class CosineDecay(LearningRateSchedule):
         warmup_steps: length of the warmup.
 
     Example:
-        >>> float(CosineDecay(1.0, 10)(5))
+        >>> round(float(CosineDecay(1.0, 10)(5)), 6)
         0.5
     """
 

@@ -7,7 +7,7 @@ tracked loss per output when there are several); `CompileMetrics` turns
 """
 
 from kerasnb.engine.metrics.metric import Metric
-from kerasnb.engine.metrics.reduction import Mean, MeanMetricWrapper
+from kerasnb.engine.metrics.reduction import Mean
 from kerasnb.engine.ops import core
 from kerasnb.engine.ops.op import flatten
 
@@ -126,20 +126,18 @@ class CompileMetrics(Metric):
         self.built = False
         self._groups = []  # per output: [(metric, weighted)]
 
-    def build(self, y_true, y_pred, output_names=None, loss=None):
+    def build(self, y_true, y_pred, output_names=None):
         self.names, flat_pred = output_structure(y_pred, output_names)
         flat_true = match_targets(y_true, y_pred, self.names)
         metrics = self._per_output(self.spec, "metrics")
         weighted = self._per_output(self.weighted_spec, "weighted_metrics")
         prefix = len(self.names) > 1
-        losses = loss.losses if loss is not None and loss.built else [None] * len(self.names)
         self._groups = []
         for i, name in enumerate(self.names):
             group, plain = [], {m for m in metrics[i] if isinstance(m, str)}
             for items, is_weighted in ((metrics[i], False), (weighted[i], True)):
                 for item in items or ():
                     metric = _resolve_metric(item, flat_true[i], flat_pred[i],
-                                             losses[i][0] if losses[i] else None,
                                              is_weighted and item in plain)
                     if prefix:
                         metric.name = f"{name}_{metric.name}"
@@ -187,38 +185,18 @@ class CompileMetrics(Metric):
             metric.reset_state()
 
 
-def _resolve_metric(identifier, y_true, y_pred, loss, weighted):
-    """A metric object for `identifier`, resolving "accuracy"/"crossentropy" by the shapes of
-    the targets and predictions (and the loss), as Keras does. `weighted` prefixes the name
-    with ``weighted_`` (a weighted metric that also appears unweighted)."""
+def _resolve_metric(identifier, y_true, y_pred, weighted):
+    """The metric object of `identifier` for one output, named as Keras names it in the
+    logs; `weighted` (a weighted metric also listed unweighted) prefixes ``weighted_``."""
     from kerasnb.engine.metrics import lookup
-    if isinstance(identifier, Metric):
-        return identifier
-    if isinstance(identifier, str):
-        name = f"weighted_{identifier}" if weighted else identifier
-        if identifier in ("accuracy", "acc", "crossentropy", "ce"):
-            kind = _target_kind(y_true, y_pred, loss)
-            family = "Accuracy" if identifier in ("accuracy", "acc") else "Crossentropy"
-            prefix = {"binary": "Binary", "sparse": "SparseCategorical", "categorical": "Categorical"}[kind]
-            metric = lookup.get(prefix + family)
-            metric.name = name
-            return metric
-        found = lookup.get(identifier)
-        if isinstance(found, Metric):
-            found.name = name
-            return found
-        return MeanMetricWrapper(found, name=name)
-    found = lookup.get(identifier)
-    return found if isinstance(found, Metric) else MeanMetricWrapper(
-        found, name=getattr(found, "__name__", None))
-
-
-def _target_kind(y_true, y_pred, loss):
-    pred_shape, true_shape = tuple(core.shape(y_pred)), tuple(core.shape(y_true))
-    if pred_shape[-1:] == (1,) or len(pred_shape) == 1:
-        return "binary"
-    if "sparse" in getattr(loss, "name", "") or len(true_shape) == len(pred_shape) - 1 or (
-            len(true_shape) == len(pred_shape) and true_shape[-1:] == (1,)):
-        return "sparse"
-    return "categorical"
-
+    from kerasnb.engine.metrics import probabilistic
+    if isinstance(identifier, str) and identifier in ("crossentropy", "ce"):
+        kind = lookup.accuracy_kind(y_true, y_pred)
+        metric = {"binary": probabilistic.BinaryCrossentropy,
+                  "sparse_categorical": probabilistic.SparseCategoricalCrossentropy,
+                  "categorical": probabilistic.CategoricalCrossentropy}[kind](name=identifier)
+    else:
+        metric = lookup.compile_metric(identifier, y_true, y_pred)
+    if weighted:
+        metric.name = f"weighted_{metric.name}"
+    return metric

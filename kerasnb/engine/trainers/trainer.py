@@ -22,6 +22,7 @@ import numpy as np
 
 from kerasnb.engine import backend, config, dtypes
 from kerasnb.engine import scope as scopes
+from kerasnb.engine.layers.layer import FrozenStructure, structure_memo
 from kerasnb.engine.metrics.metric import Metric
 from kerasnb.engine.metrics.reduction import Mean
 from kerasnb.engine.ops import core
@@ -121,6 +122,15 @@ class Trainer:
     @property
     def metrics(self):
         """The loss tracker, the compiled metrics, and metrics held by the layers."""
+        memo = structure_memo()
+        if memo is not None:
+            found = memo.get(("metrics", id(self)))
+            if found is None:
+                found = memo[("metrics", id(self))] = self._find_metrics()
+            return found
+        return self._find_metrics()
+
+    def _find_metrics(self):
         found = []
         if self.compiled:
             found.append(self._loss_tracker)
@@ -251,8 +261,13 @@ class Trainer:
         output_names = getattr(self, "output_names", None)
         if y is not None and self._compile_loss is not None and not self._compile_loss.built:
             self._compile_loss.build(y, y_pred, output_names)
-        if y is not None and self._compile_metrics is not None and not self._compile_metrics.built:
-            self._compile_metrics.build(y, y_pred, output_names, loss=self._compile_loss)
+        metrics = self._compile_metrics
+        if y is not None and metrics is not None and not metrics.built:
+            metrics.build(y, y_pred, output_names)
+            if any(not m.variables for m in metrics.metrics):  # metrics that build on first use
+                x, y, _ = _to_backend((x, y, None))
+                metrics.update_state(y, self(x))
+                metrics.reset_state()
         self.built = True
 
     def _compiled_parts_built(self, y):
@@ -315,9 +330,10 @@ class Trainer:
                 callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                 verbose=_verbosity(verbose), epochs=epochs, steps=iterator.num_batches)
             history = next(c for c in callback_list.callbacks if isinstance(c, History))
-            self.stop_training = False
+            self.stop_training, self._initial_epoch = False, None
             run = None
             callback_list.on_train_begin()
+            initial_epoch = self._initial_epoch or initial_epoch  # BackupAndRestore resumes
             epoch_logs = {}
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
@@ -344,8 +360,7 @@ class Trainer:
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
                     break
-            if getattr(self.optimizer, "use_ema", False):
-                self.optimizer.finalize_variable_values(self.trainable_variables)
+            self.optimizer.finalize_variable_values(self.trainable_variables)
             callback_list.on_train_end(logs=epoch_logs)
         return history
 
@@ -414,19 +429,21 @@ class Trainer:
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """One training step on a single batch; returns its logs (metrics accumulate)."""
+        """One training step on a single batch; returns the logs of that batch."""
         self._check_can_train("train_on_batch")
         batch = _single_batch(x, y, sample_weight, class_weight)
         self._build_for(batch)
+        self.reset_metrics()
         with backend.busy("train_on_batch()"), _InterruptGuard() as guard, guard.step():
             logs = self._step_function("train")([batch])
         return _format_logs(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """One evaluation step on a single batch; returns its logs (metrics accumulate)."""
+        """One evaluation step on a single batch; returns the logs of that batch."""
         self._check_compiled("test_on_batch")
         batch = _single_batch(x, y, sample_weight)
         self._build_for(batch)
+        self.reset_metrics()
         return _format_logs(self._step_function("test")([batch]), return_dict)
 
     def predict_on_batch(self, x):
@@ -481,15 +498,16 @@ def _make_runner(model, kind, cache):
     step = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[kind]
     if kind == "train":
         cache.trainable = model.trainable_variables
-        model.optimizer.build(cache.trainable)
-    module = backend.get()
+        if not model.optimizer.built:
+            model.optimizer.build(cache.trainable)
+    module, frozen = backend.get(), FrozenStructure()
     compile_it = not model.run_eagerly and (
         module.NAME in ("jax", "tensorflow") or model.jit_compile is True)
     if not compile_it:
         def run_eager(batches):
-            result = None
-            for batch in batches:
-                result = step(_to_backend(batch))
+            with frozen:
+                for batch in batches:
+                    result = step(_to_backend(batch))
             return result
         return run_eager
 
@@ -521,13 +539,17 @@ def _make_runner(model, kind, cache):
     write_back = kind != "predict"
 
     def run_compiled(batches):
+        with frozen:
+            return _run_compiled(batches)
+
+    def _run_compiled(batches):
         state = [v.value for v in variables]
         if fused is not None and len(batches) == model.steps_per_execution and _same_shapes(batches):
             data = module.trainer.stack_batches([_to_backend(b) for b in batches])
             result, state = fused(state, data)
         else:
             for batch in batches:
-                result, state = compiled(state, _to_backend(batch))
+                result, state = compiled(state, _to_backend(batch, keep_numpy=jit and module.NAME == "jax"))
         if write_back:
             for variable, value in zip(variables, state):
                 variable._overwrite(value)
@@ -557,16 +579,20 @@ def _data_dtype(array):
     return config.floatx() if name == "float64" else name
 
 
-def _to_backend(data):
+def _to_backend(data, keep_numpy=False):
     """A batch (nested arrays) as tensors of the active backend; float64 NumPy data
-    becomes floatx, as Keras's data adapters do."""
+    becomes floatx, as Keras's data adapters do. `keep_numpy` leaves NumPy arrays as
+    they are (a jitted JAX step takes them directly, skipping one copy)."""
     module = backend.get()
 
     def convert(leaf):
         if leaf is None:
             return None
-        if isinstance(leaf, np.ndarray) and leaf.dtype == np.float64:
-            leaf = leaf.astype(config.floatx())
+        if isinstance(leaf, np.ndarray):
+            if leaf.dtype == np.float64:
+                leaf = leaf.astype(config.floatx())
+            if keep_numpy:
+                return leaf
         return module.convert_to_tensor(leaf)
 
     return tree.map_structure(convert, data)

@@ -12,10 +12,9 @@ from tests.engine.losses.cases import CASES, LABELS, LOGITS, Y_PRED, Y_TRUE, tol
 from tests.engine.ops.checks import to_numpy
 
 
-GRADIENT_CASES = ["mse", "huber", "log_cosh", "cosine", "hinge01", "categorical_hinge",
-                  "bce_logits_smooth", "cce", "cce_logits_smooth", "scce_logits_column",
-                  "binary_focal_balanced_logits", "categorical_focal", "kld", "poisson",
-                  "dice_per_row", "tversky_per_row", "circle", "msle", "mape"]
+GRADIENT_CASES = ["huber", "log_cosh", "cosine", "categorical_hinge", "bce_logits_smooth", "cce",
+                  "scce_logits_column", "binary_focal_balanced_logits", "tversky_per_row",
+                  "circle"]
 
 
 @pytest.mark.parametrize("name", GRADIENT_CASES)
@@ -28,10 +27,7 @@ def test_gradients_are_finite(trainable_backend, name):
     assert np.isfinite(to_numpy(value)) and np.isfinite(grad).all() and np.abs(grad).sum() > 0
 
 
-@pytest.mark.parametrize("name", ["torch", "tensorflow"])
-def test_ctc_gradients_are_finite(name):
-    # jax is left out: its `ctc_loss` op currently gives NaN gradients (reported upstream).
-    engine_backend.set_backend(name)
+def test_ctc_gradients_are_finite(trainable_backend):
     _, _, y_true, y_pred, _ = CASES["ctc"]
     value, grad = engine_backend.get().value_and_grad(lambda p: losses.CTC()(y_true, p))(
         core.convert_to_tensor(y_pred))
@@ -45,8 +41,8 @@ def test_mse_gradient_matches_analytic(trainable_backend):
     np.testing.assert_allclose(to_numpy(grad), 2 * (Y_PRED - Y_TRUE) / Y_TRUE.size, rtol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["mse", "hinge01", "bce_logits_smooth", "scce",
-                                  "categorical_focal", "circle", "ctc", "dice_per_row"])
+@pytest.mark.parametrize("name", ["hinge01", "bce_logits_smooth", "scce", "categorical_focal",
+                                  "circle", "ctc"])
 def test_losses_compile(trainable_backend, name):
     cls, kwargs, y_true, y_pred, reference = CASES[name]
     loss = cls(**kwargs)

@@ -9,7 +9,7 @@ import pytest
 import kerasnb.losses as losses
 from kerasnb.engine.ops import core
 from tests.engine.losses import references as ref
-from tests.engine.losses.cases import BINARY, CASES, FUNCTIONS, Y_PRED, Y_TRUE, tolerance
+from tests.engine.losses.cases import BINARY, CASES, FUNCTIONS, LOGITS, Y_PRED, Y_TRUE, tolerance
 from tests.engine.ops.checks import to_numpy
 
 
@@ -127,3 +127,21 @@ def test_bad_arguments_are_rejected():
         losses.ctc(np.zeros((2, 3)), np.zeros((2, 3)))
 
 
+
+
+def test_function_wrapper_round_trip_and_base_class(backend):
+    from kerasnb.engine.losses.loss import Loss
+    from kerasnb.engine.losses.wrapper import LossFunctionWrapper
+    wrapped = LossFunctionWrapper(losses.huber, reduction="sum", name="wrapped", delta=0.5)
+    np.testing.assert_allclose(to_numpy(wrapped(Y_TRUE, LOGITS)),
+                               ref.huber(Y_TRUE, LOGITS, 0.5).sum(), rtol=1e-5)
+    revived = losses.deserialize(losses.serialize(wrapped))
+    assert revived.fn is losses.huber and revived.get_config() == wrapped.get_config()
+
+    class Absolute(Loss):
+        def call(self, y_true, y_pred):
+            return core.convert_to_tensor(np.abs(to_numpy(y_true) - to_numpy(y_pred)).sum(-1))
+
+    assert Absolute().name == "absolute"
+    np.testing.assert_allclose(to_numpy(Absolute(reduction="sum")(Y_TRUE, Y_PRED)),
+                               np.abs(Y_TRUE - Y_PRED).sum(), rtol=1e-5)

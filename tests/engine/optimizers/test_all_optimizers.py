@@ -235,3 +235,52 @@ def test_config_keys_match_keras():
                 assert ours[key] == pytest.approx(value), (name, key)
             else:
                 assert ours[key] == value, (name, key)
+
+
+ALL_CLASSES = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb",
+               "Lion", "Muon", "Nadam", "RMSprop", "SGD", "ScheduleFreeAdamW"]
+
+
+def test_mixed_dtypes_follow_each_variable(trainable_backend):
+    # A float16 kernel next to a float32 bias: the update runs in each variable's own dtype
+    # and agrees with the all-float32 run to float16 precision.
+    from kerasnb.engine.tensors import Variable
+    kernel = INITIAL[0] + 2.0
+    for name in ALL_CLASSES:
+        results = []
+        for dtype in ("float16", "float32"):
+            opt = getattr(optimizers, name)(learning_rate=0.05, weight_decay=0.01, use_ema=True)
+            variables = [Variable(kernel, dtype=dtype, name="kernel"), Variable(INITIAL[1], name="bias")]
+            for step in GRADS[:2]:
+                opt.apply([step[0].astype(dtype), step[1]], variables)
+            assert [v.dtype for v in variables] == [dtype, "float32"], name
+            results.append([v.numpy().astype("float64") for v in variables])
+        np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-2, atol=1e-2, err_msg=name)
+        np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+_KERAS_CONFIGS = r"""
+import json, pickle, sys
+import keras
+o = keras.optimizers
+made = [
+    o.Adam(learning_rate=o.schedules.CosineDecay(0.1, 10, warmup_target=0.2, warmup_steps=3),
+           amsgrad=True),
+    o.LossScaleOptimizer(o.SGD(0.2, momentum=0.5), initial_scale=64.0),
+    o.RMSprop(learning_rate=o.schedules.PiecewiseConstantDecay([2, 4], [0.1, 0.05, 0.01])),
+]
+pickle.dump([json.loads(json.dumps(o.serialize(x))) for x in made], sys.stdout.buffer)
+"""
+
+
+def test_deserializes_keras_configs():
+    configs = run_script(_KERAS_CONFIGS, None)
+    adam, scaled, rmsprop = (optimizers.deserialize(c) for c in configs)
+    assert type(adam) is optimizers.Adam and adam.amsgrad
+    assert type(adam._learning_rate) is optimizers.schedules.CosineDecay
+    assert adam._learning_rate.warmup_target == 0.2
+    assert type(scaled) is optimizers.LossScaleOptimizer and scaled.initial_scale == 64.0
+    assert type(scaled.inner_optimizer) is optimizers.SGD and scaled.inner_optimizer.momentum == 0.5
+    assert type(rmsprop._learning_rate) is optimizers.schedules.PiecewiseConstantDecay
+    for ours, theirs in zip((adam, scaled, rmsprop), configs):
+        assert optimizers.serialize(ours)["config"].keys() == theirs["config"].keys()

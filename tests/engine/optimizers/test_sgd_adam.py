@@ -190,3 +190,75 @@ def test_config_round_trip():
     assert again.get_config() == config
     restored = optimizers.deserialize(optimizers.serialize(opt))
     assert type(restored) is optimizers.Adam and restored.get_config() == config
+
+
+def test_frozen_variables_are_skipped(trainable_backend):
+    a, b = Variable(np.ones(2)), Variable(np.ones(2))
+    opt = optimizers.Adam(learning_rate=0.1)
+    opt.build([a, b])
+    b.trainable = False
+    values, state = opt.stateless_apply([v.value for v in opt.variables], [np.ones(2), np.ones(2)],
+                                        [a.value, b.value])
+    np.testing.assert_allclose(np.asarray(values[0]), [0.9, 0.9], rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(values[1]), [1.0, 1.0])
+    opt.apply([np.ones(2), np.ones(2)])
+    np.testing.assert_allclose(b.numpy(), [1.0, 1.0])
+    assert int(opt.iterations.numpy()) == 1
+
+
+class _MomentumSign(optimizers.Optimizer):
+    """A user-style subclass: its own slot and `update_step`, Keras's subclassing API."""
+
+    def __init__(self, learning_rate=0.1, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+
+    def build(self, variables):
+        super().build(variables)
+        self.traces = [self.add_variable_from_reference(v, "trace") for v in variables]
+
+    def update_step(self, gradient, variable, learning_rate):
+        import kerasnb.ops as ops
+        trace = self.traces[self._get_variable_index(variable)]
+        self.assign(trace, 0.5 * trace + gradient)
+        self.assign_sub(variable, learning_rate * ops.sign(trace))
+
+
+def test_custom_subclass_eager_and_compiled(trainable_backend):
+    from tests.engine.layers.harness import compiled
+    grads = [np.array([1.0, -2.0], "float32"), np.array([-3.0, 0.5], "float32")]
+    v = Variable(np.zeros(2, "float32"))
+    opt = _MomentumSign()
+    for g in grads:
+        opt.apply([g], [v])
+    trace = 0.5 * grads[0] + grads[1]
+    np.testing.assert_allclose(v.numpy(), -0.1 * np.sign(grads[0]) - 0.1 * np.sign(trace), rtol=1e-6)
+    assert opt.variables[-1].path.endswith("trace")
+    fresh = _MomentumSign()
+    w = Variable(np.zeros(2, "float32"))
+    fresh.build([w])
+    step = compiled(fresh.stateless_apply)
+    values, state = [w.value], [x.value for x in fresh.variables]
+    for g in grads:
+        values, state = step(state, [g], values)
+    np.testing.assert_allclose(np.asarray(values[0]), v.numpy(), rtol=1e-6)
+
+
+def test_state_save_load_and_backend_switch():
+    from kerasnb.engine import backend as engine_backend
+    engine_backend.set_backend("jax")
+    v = Variable(np.ones(3, "float32"), name="w")
+    opt = optimizers.Adam(learning_rate=0.1)
+    opt.apply([np.ones(3, "float32")], [v])
+    store, after_first = {}, v.numpy()
+    opt.save_own_variables(store)
+    engine_backend.set_backend("torch")  # the state follows the backend switch
+    opt.apply([np.ones(3, "float32")], [v])
+    twin_v = Variable(after_first, name="w")
+    twin = optimizers.Adam(learning_rate=0.1)
+    twin.build([twin_v])
+    twin.load_own_variables(store)
+    twin.apply([np.ones(3, "float32")], [twin_v])
+    np.testing.assert_allclose(twin_v.numpy(), v.numpy(), rtol=1e-6)
+    assert int(twin.iterations.numpy()) == 2
+    twin.set_weights([np.array(0, "int64"), np.array(0.5, "float32")] + [np.zeros(3, "float32")] * 2)
+    assert float(twin.learning_rate.numpy()) == 0.5 and int(twin.iterations.numpy()) == 0

@@ -275,13 +275,15 @@ def test_plain_iterators_and_x_only_batches():
     assert all(b[1] is None and b[2] is None for b in batches)
 
 
-def test_generator_refuses_y_and_class_weight_and_warns_on_shuffle():
+def test_generator_refuses_y_and_class_weight_and_ignores_shuffle():
+    """fit's default shuffle=True does not apply to a generator (it yields its own order)."""
     with pytest.raises(ValueError, match="`y` must not be passed"):
         EpochIterator(_batches_generator(2), y=np.ones(2))
     with pytest.raises(ValueError, match="class_weight` is not supported.*generator"):
         EpochIterator(_batches_generator(2), class_weight={0: 1.0})
-    with pytest.warns(UserWarning, match="shuffle=True` is ignored"):
-        EpochIterator(_batches_generator(2), shuffle=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(flat_batches(EpochIterator(_batches_generator(2), shuffle=True))) == 2
 
 
 def test_generator_of_backend_tensors(backend):

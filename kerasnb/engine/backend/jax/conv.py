@@ -66,7 +66,8 @@ def _pool(x, g, init, reducer):
         window, strides, pads = (1, *g.window, 1), (1, *g.strides, 1), [(0, 0), *g.pads, (0, 0)]
     else:
         window, strides, pads = (1, 1, *g.window), (1, 1, *g.strides), [(0, 0), (0, 0), *g.pads]
-    return lax.reduce_window(x, jnp.asarray(init, x.dtype), reducer, window, strides, pads)
+    # a NumPy constant: a traced init value would make the max window non-differentiable
+    return lax.reduce_window(x, np.asarray(init, x.dtype), reducer, window, strides, pads)
 
 
 def _lowest(dtype):
@@ -159,6 +160,9 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return jnp.einsum("bkgts,bskh->btkgh", probs, v).reshape(b, t, n, v.shape[-1])
 
 
+_NEG = -1e30  # log(0) for CTC: finite, so logaddexp of two impossible paths has a gradient
+
+
 def ctc_loss(target, output, target_length, output_length, mask_index=0):
     output, labels = convert_to_tensor(output), convert_to_tensor(target).astype(jnp.int32)
     geo.check_ctc_loss(labels.shape, output.shape)
@@ -169,7 +173,7 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     states = jnp.full((b, width), mask_index, jnp.int32).at[:, 1::2].set(labels)
     skip = jnp.pad((states[:, 2:] != mask_index) & (states[:, 2:] != states[:, :-2]), ((0, 0), (2, 0)))
     emit = jnp.take_along_axis(logp, jnp.broadcast_to(states[:, None], (b, t_max, width)), axis=2)
-    start = jnp.full((b, width), -jnp.inf, logp.dtype).at[:, :2].set(emit[:, 0, :2])
+    start = jnp.full((b, width), _NEG, logp.dtype).at[:, :2].set(emit[:, 0, :2])
 
     def step(alpha, inputs):
         row, t = inputs
@@ -179,12 +183,12 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     alpha, _ = lax.scan(step, start, (jnp.swapaxes(emit, 0, 1)[1:], jnp.arange(1, t_max)))
     last = jnp.take_along_axis(alpha, 2 * label_len[:, None], axis=1)[:, 0]
     before = jnp.take_along_axis(alpha, jnp.maximum(2 * label_len - 1, 0)[:, None], axis=1)[:, 0]
-    return -jnp.logaddexp(last, jnp.where(label_len > 0, before, -jnp.inf))
+    return -jnp.logaddexp(last, jnp.where(label_len > 0, before, _NEG))
 
 
 def _ctc_step(alpha, skip):
-    advance = jnp.pad(alpha, ((0, 0), (1, 0)), constant_values=-jnp.inf)[:, :-1]
-    jump = jnp.where(skip, jnp.pad(alpha, ((0, 0), (2, 0)), constant_values=-jnp.inf)[:, :-2], -jnp.inf)
+    advance = jnp.pad(alpha, ((0, 0), (1, 0)), constant_values=_NEG)[:, :-1]
+    jump = jnp.where(skip, jnp.pad(alpha, ((0, 0), (2, 0)), constant_values=_NEG)[:, :-2], _NEG)
     return jnp.logaddexp(jnp.logaddexp(alpha, advance), jump)
 
 

@@ -14,11 +14,6 @@ _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that y
             "need to use the `.repeat()` function when building your dataset.")
 
 
-def _ignored_shuffle(source):
-    warnings.warn(f"`shuffle=True` is ignored because `x` is a {source}; it is expected to "
-                  "yield already-shuffled data.", stacklevel=4)
-
-
 def _refuse_extras(source, y, sample_weight):
     if y is not None:
         raise utils.unsupported_argument("y", source)
@@ -48,8 +43,6 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
                                    class_weight=class_weight)
     if tf_dataset.is_tf_dataset(x):
         _refuse_extras("tf.data.Dataset", y, sample_weight)
-        if shuffle:
-            _ignored_shuffle("tf.data.Dataset")
         return tf_dataset.TFDatasetAdapter(x, class_weight=class_weight)
     if isinstance(x, py_dataset.PyDataset):
         _refuse_extras("PyDataset", y, sample_weight)
@@ -57,14 +50,10 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
     if torch_loader.is_torch_dataloader(x):
         _refuse_extras("torch DataLoader", y, sample_weight)
         _refuse_class_weight("torch DataLoader", class_weight)
-        if shuffle:
-            _ignored_shuffle("torch DataLoader")
         return torch_loader.TorchDataLoaderAdapter(x)
     if generator.is_generator(x):
         _refuse_extras("generator", y, sample_weight)
         _refuse_class_weight("generator", class_weight)
-        if shuffle:
-            _ignored_shuffle("generator")
         return generator.GeneratorAdapter(x)
     bad = [type(leaf).__name__ for leaf in tree.flatten((x, y, sample_weight))
            if not utils.is_array_like(leaf)]

@@ -5,6 +5,7 @@ The unsigned types wider than 8 bits have few torch kernels; ops on them raise t
 """
 
 import functools
+import operator
 
 import torch
 
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 _FLOATS = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64))
+_WEAK = (int, float)  # `type(x) in _WEAK` leaves out bool
 
 
 # Factories -------------------------------------------------------------------------
@@ -40,12 +42,23 @@ def _both(x1, x2):
     return type(x1) is torch.Tensor and type(x2) is torch.Tensor and x1.dtype == x2.dtype
 
 
-def _binary(fn):
-    """`fn` on both operands in their promoted dtype; same-dtype tensors go straight through."""
+def _weak_scalar(x1, x2):
+    """True when one operand is a floating torch Tensor and the other a Python int/float:
+    the tensor's dtype wins (a weak scalar), as torch's own operators compute it."""
+    if type(x1) is torch.Tensor:
+        return type(x2) in _WEAK and x1.dtype in _FLOATS
+    return type(x2) is torch.Tensor and type(x1) in _WEAK and x2.dtype in _FLOATS
+
+
+def _binary(fn, scalar_fn=None):
+    """`fn` on both operands in their promoted dtype; same-dtype tensors go straight through,
+    and so does a float tensor with a Python scalar when `scalar_fn` (an operator) is given."""
 
     def impl(x1, x2):
         if _both(x1, x2):
             return fn(x1, x2)
+        if scalar_fn is not None and _weak_scalar(x1, x2):
+            return scalar_fn(x1, x2)
         return fn(*common.binary_operands(convert_to_tensor, x1, x2))
 
     return impl
@@ -63,15 +76,18 @@ def _binary_int(fn):
     return impl
 
 
-def _binary_float(fn, strong=False):
+def _binary_float(fn, strong=False, scalar_fn=None):
     """`fn` on both operands in their floating-point result dtype.
 
-    With `strong`, Python scalars count as floatx/int32 tensors instead of weak values.
+    With `strong`, Python scalars count as floatx/int32 tensors instead of weak values;
+    `scalar_fn` as in `_binary`.
     """
 
     def impl(x1, x2):
         if _both(x1, x2) and x1.dtype in _FLOATS:
             return fn(x1, x2)
+        if scalar_fn is not None and _weak_scalar(x1, x2):
+            return scalar_fn(x1, x2)
         if strong:
             dtype = dtypes.result_type(common.strong_dtype(x1, x2), float)
         else:
@@ -130,14 +146,14 @@ def _only_floats(fn):
 
 # Arithmetic ------------------------------------------------------------------------
 
-add = _binary(torch.add)
-subtract = _binary(torch.subtract)
-multiply = _binary(torch.multiply)
+add = _binary(torch.add, operator.add)
+subtract = _binary(torch.subtract, operator.sub)
+multiply = _binary(torch.multiply, operator.mul)
 maximum = _binary(torch.maximum)
 minimum = _binary(torch.minimum)
 fmax = _binary(torch.fmax)
 fmin = _binary(torch.fmin)
-divide = true_divide = _binary_float(torch.true_divide)
+divide = true_divide = _binary_float(torch.true_divide, scalar_fn=operator.truediv)
 floor_divide = _binary_int(torch.floor_divide)
 mod = _binary_int(torch.remainder)
 fmod = _binary_int(torch.fmod)
