@@ -249,7 +249,7 @@ class Trainer:
         """Builds the model, the compiled loss/metrics and the optimizer from a first batch
         (symbolically when possible), so no Variable is created inside a compiled step."""
         x, y, _ = unpack_x_y_sample_weight(batch)
-        if self.built and self._compiled_parts_built(y):
+        if self.built and (y is None or not self._needs_build()):
             return
         specs = tree.map_structure(
             lambda a: None if a is None else KerasTensor(
@@ -270,8 +270,9 @@ class Trainer:
                 metrics.reset_state()
         self.built = True
 
-    def _compiled_parts_built(self, y):
-        return y is None or all(part is None or part.built for part in (self._compile_loss, self._compile_metrics))
+    def _needs_build(self):
+        return not self.built or any(part is not None and not part.built
+                                     for part in (self._compile_loss, self._compile_metrics))
 
     # Loops ------------------------------------------------------------------------------
 
@@ -334,6 +335,10 @@ class Trainer:
             run = None
             callback_list.on_train_begin()
             initial_epoch = self._initial_epoch or initial_epoch  # BackupAndRestore resumes
+            if self._needs_build():  # from a batch of its own, as Keras (one shuffle drawn)
+                first = iterator.peek()
+                if first is not None:
+                    self._build_for(first)
             epoch_logs = {}
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()

@@ -49,6 +49,10 @@ def scenarios(keras):
             loss=[keras.losses.SparseCategoricalCrossentropy(from_logits=True), "mse"],
             loss_weights=[1.0, 0.5], metrics=[["accuracy"], ["mae"]]),
             dict(x=x, y=[y_class, y_reg], batch_size=32, epochs=2, shuffle=False, validation_split=0.2)),
+        "shuffled": (mlp, dict(
+            optimizer=keras.optimizers.SGD(0.05),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"]),
+            dict(x=x, y=y_class, batch_size=16, epochs=3, shuffle=True)),
         "class_weight": (mlp, dict(
             optimizer=keras.optimizers.SGD(0.05),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), weighted_metrics=["accuracy"]),
@@ -67,6 +71,7 @@ def run(keras, init=None):
             model.set_weights(init[name])
         start = [np.array(w) for w in model.get_weights()]
         model.compile(**compile_kwargs)
+        keras.utils.set_random_seed(0)  # the same shuffling order
         history = model.fit(verbose=0, **fit_kwargs).history
         y = [y_class, y_reg] if name == "two_heads" else (y_reg if "batchnorm" in name else y_class)
         evaluation = model.evaluate(x, y, verbose=0, return_dict=True)
