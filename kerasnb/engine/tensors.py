@@ -196,7 +196,8 @@ class Variable(_Operators):
         return int(np.prod(self.shape))
 
     def numpy(self):
-        return self._module.convert_to_numpy(self._value)
+        """A NumPy copy of the value (never a view: some backends update in place)."""
+        return np.array(self._module.convert_to_numpy(self._value))
 
     def __array__(self, dtype=None, copy=None):
         value = self.numpy()

@@ -103,6 +103,13 @@ class Adam(_Moments):
             return core.cast(learning_rate, dtype) * knp.sqrt(1 - power_2) / (1 - power_1)
 
         alphas = self._per_dtype(variables, step_size)
+        kernel = None if self.amsgrad or len(alphas) > 1 else self._kernel("adam")
+        if kernel is not None:
+            slots = [self._slots(v) for v in variables]
+            kernel(self._owned(variables), list(grads), self._owned([m for m, _ in slots]),
+                   self._owned([v for _, v in slots]), alphas[variables[0].dtype],
+                   self.beta_1, self.beta_2, self.epsilon)
+            return
         for g, variable in zip(grads, variables):
             m, v = self._slots(variable)
             new_m, new_v = self._moments(g, m, v)

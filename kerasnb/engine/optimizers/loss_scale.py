@@ -53,6 +53,7 @@ class LossScaleOptimizer(Optimizer):
                             f"Received: {inner_optimizer!r}")
         super().__init__(learning_rate=0.0, name=name)
         self.inner_optimizer = inner_optimizer
+        inner_optimizer._use_kernels = False  # `apply` below restores its state on overflow
         self.initial_scale = initial_scale
         self.dynamic_growth_steps = dynamic_growth_steps
         inner_optimizer.loss_scale_factor = None

@@ -24,7 +24,8 @@ import numbers
 import re
 import warnings
 
-from kerasnb.engine import config, naming
+from kerasnb.engine import backend, config, naming
+from kerasnb.engine import scope as scopes
 from kerasnb.engine import initializers as initializers_module
 from kerasnb.engine.ops import core
 from kerasnb.engine.ops import numpy as knp
@@ -282,6 +283,32 @@ class Optimizer:
             return
         for grad, variable in zip(grads, variables):
             self.update_step(grad, variable, learning_rate)
+
+    _use_kernels = True  # False when a wrapper snapshots our state around `apply`
+
+    def _kernel(self, name):
+        """The active backend's multi-tensor kernel `name` for eager updates (torch), or None:
+        inside a `StatelessScope` (compiled steps), with gradient accumulation or EMA (they
+        keep references to values across the update), or on backends without one."""
+        if (not self._use_kernels or scopes.current() is not None or self.use_ema
+                or self.gradient_accumulation_steps):
+            return None
+        return getattr(getattr(backend.get(), "optimizers", None), name, None)
+
+    def _owned(self, variables):
+        """The current values of `variables` for an in-place kernel: tensors this optimizer
+        produced itself, or private copies of values that came from elsewhere (an assign, a
+        load), so an in-place update never writes into memory someone else holds."""
+        owned = self.__dict__.setdefault("_kernel_values", {})
+        values = []
+        for variable in variables:
+            value = variable.value
+            if owned.get(id(variable)) is not value:
+                value = core.convert_to_tensor(knp.copy(value))
+                variable._overwrite(value)
+                owned[id(variable)] = value
+            values.append(value)
+        return values
 
     def _per_dtype(self, variables, make):
         """``{dtype: make(dtype)}`` for the dtypes of `variables` (step constants)."""
