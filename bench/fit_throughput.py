@@ -101,11 +101,11 @@ def jax_seconds(model_name, x, y):
 
     if model_name == "mlp":
         sizes = [(784, 256), (256, 256), (256, 10)]
-        params = [{"w": glorot(s, *s), "b": jnp.zeros(s[1])} for s in sizes]
+        params = [{"w": glorot(s, *s), "b": jnp.zeros(s[1], jnp.float32)} for s in sizes]
     else:
-        params = [{"w": glorot((3, 3, 1, 32), 9, 288), "b": jnp.zeros(32)},
-                  {"w": glorot((3, 3, 32, 64), 288, 576), "b": jnp.zeros(64)},
-                  {"w": glorot((1600, 10), 1600, 10), "b": jnp.zeros(10)}]
+        params = [{"w": glorot((3, 3, 1, 32), 9, 288), "b": jnp.zeros(32, jnp.float32)},
+                  {"w": glorot((3, 3, 32, 64), 288, 576), "b": jnp.zeros(64, jnp.float32)},
+                  {"w": glorot((1600, 10), 1600, 10), "b": jnp.zeros(10, jnp.float32)}]
 
     def pool(h):
         return jax.lax.reduce_window(h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")

@@ -246,8 +246,8 @@ class Trainer:
         return run
 
     def _build_for(self, batch):
-        """Builds the model, the compiled loss/metrics and the optimizer from a first batch
-        (symbolically when possible), so no Variable is created inside a compiled step."""
+        """Builds the model and the compiled loss/metrics from a first batch (symbolically
+        when possible), so no Variable is created inside a compiled step."""
         x, y, _ = unpack_x_y_sample_weight(batch)
         if self.built and (y is None or not self._needs_build()):
             return
