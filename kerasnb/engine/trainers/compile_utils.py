@@ -23,7 +23,7 @@ def output_structure(y_pred, output_names):
     return [f"output_{i}" for i in range(len(flat))] if len(flat) > 1 else ["output"], flat
 
 
-def match_targets(y_true, y_pred, names):
+def match_targets(y_true, names):
     """`y_true` flattened in the order of the flat outputs named `names`."""
     if isinstance(y_true, dict):
         missing = [n for n in names if n not in y_true]
@@ -36,6 +36,13 @@ def match_targets(y_true, y_pred, names):
         raise ValueError(
             f"The model has {len(names)} outputs ({names}) but `y` has {len(flat)} targets.")
     return flat
+
+
+def match_weights(sample_weight, names):
+    """`sample_weight` per flat output: one array for all, or a list/dict per output."""
+    if isinstance(sample_weight, (list, tuple, dict)):
+        return match_targets(sample_weight, names)
+    return [sample_weight] * len(names)
 
 
 def _per_output(spec, names, argument):
@@ -91,10 +98,8 @@ class CompileLoss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         names, flat_pred = output_structure(y_pred, self.names)
-        flat_true = match_targets(y_true, y_pred, names)
-        flat_weight = [None] * len(names) if sample_weight is None else (
-            match_targets(sample_weight, y_pred, names) if isinstance(sample_weight, (list, tuple, dict))
-            else [sample_weight] * len(names))
+        flat_true = match_targets(y_true, names)
+        flat_weight = match_weights(sample_weight, names)
         total, trackers = None, iter(self.trackers)
         for entry, yt, yp, sw in zip(self.losses, flat_true, flat_pred, flat_weight):
             if entry is None:
@@ -128,7 +133,7 @@ class CompileMetrics(Metric):
 
     def build(self, y_true, y_pred, output_names=None):
         self.names, flat_pred = output_structure(y_pred, output_names)
-        flat_true = match_targets(y_true, y_pred, self.names)
+        flat_true = match_targets(y_true, self.names)
         metrics = self._per_output(self.spec, "metrics")
         weighted = self._per_output(self.weighted_spec, "weighted_metrics")
         prefix = len(self.names) > 1
@@ -169,10 +174,8 @@ class CompileMetrics(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         names, flat_pred = output_structure(y_pred, self.names)
-        flat_true = match_targets(y_true, y_pred, names)
-        flat_weight = [None] * len(names) if sample_weight is None else (
-            match_targets(sample_weight, y_pred, names) if isinstance(sample_weight, (list, tuple, dict))
-            else [sample_weight] * len(names))
+        flat_true = match_targets(y_true, names)
+        flat_weight = match_weights(sample_weight, names)
         for group, yt, yp, sw in zip(self._groups, flat_true, flat_pred, flat_weight):
             for metric, weighted in group:
                 metric.update_state(yt, yp, sample_weight=sw if weighted else None)
