@@ -304,7 +304,7 @@ class Optimizer:
         for variable in variables:
             value = variable.value
             if owned.get(id(variable)) is not value:
-                value = core.convert_to_tensor(knp.copy(value))
+                value = knp.copy(value)
                 variable._overwrite(value)
                 owned[id(variable)] = value
             values.append(value)

@@ -346,7 +346,6 @@ class Trainer:
                 logs = None
                 for step, batches in iterator.enumerate_epoch():
                     if run is None:
-                        self._build_for(batches[0])
                         run = self._step_function("train")
                     callback_list.on_train_batch_begin(step)
                     with guard.step():
