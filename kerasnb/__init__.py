@@ -22,6 +22,20 @@ from kerasnb.engine.scope import StatelessScope  # noqa: F401,E402
 from kerasnb.engine.tensors import KerasTensor, Variable  # noqa: F401,E402
 
 
+def load_ipython_extension(shell):
+    """``%load_ext kerasnb``: registers the backend magics (see `kerasnb.magics`)."""
+    from kerasnb import magics
+
+    magics.load_ipython_extension(shell)
+
+
+def unload_ipython_extension(shell):
+    """``%unload_ext kerasnb``: removes the magics again."""
+    from kerasnb import magics
+
+    magics.unload_ipython_extension(shell)
+
+
 def version():
     """The kerasnb version string."""
     return __version__

@@ -10,8 +10,8 @@ Example:
 """
 
 from kerasnb.engine.backend import (  # noqa: F401
-    NAMES, TRAINABLE, BackendInfo, SwitchReport, available, busy, current, is_installed,
-    set_backend, use_backend)
+    NAMES, TRAINABLE, BackendInfo, SwitchReport, available, busy, busy_reason, current,
+    is_installed, live_variables, set_backend, use_backend)
 from kerasnb.engine.backend import current as backend  # noqa: F401
 from kerasnb.engine.config import epsilon, floatx, image_data_format  # noqa: F401
 from kerasnb.engine.dtypes import result_type, standardize_dtype  # noqa: F401

@@ -100,10 +100,27 @@ def load(name):
             raise ImportError(
                 f"The {name} backend needs {_DISTRIBUTIONS[name][1]}, which is not installed: "
                 f"pip install 'kerasnb[{name}]'")
-        module = importlib.import_module(f"{__name__}.{name}")
+        with _global_rngs_preserved():
+            module = importlib.import_module(f"{__name__}.{name}")
         native_types.add(module.Tensor)
         _state.modules[name] = module
     return module
+
+
+@contextlib.contextmanager
+def _global_rngs_preserved():
+    """Keeps NumPy's and Python's global RNGs as they were: some frameworks draw at import,
+    which would change shuffling after a backend's first use."""
+    import random
+
+    import numpy as np
+
+    saved = np.random.get_state(), random.getstate()
+    try:
+        yield
+    finally:
+        np.random.set_state(saved[0])
+        random.setstate(saved[1])
 
 
 def get():
@@ -120,6 +137,7 @@ def track(variable):
 
 
 def live_variables():
+    """Every Variable alive now: weights, optimizer slots, metric accumulators, seed states."""
     return list(_live_variables.values())
 
 
@@ -136,6 +154,11 @@ def busy(reason="fit()"):
             _state.busy -= 1
 
 
+def busy_reason():
+    """What holds the backend (e.g. ``'fit()'``), or None when it may be switched."""
+    return _state.reason if _state.busy else None
+
+
 def set_backend(name):
     """Switches the active backend and moves every live Variable to it.
 
@@ -148,12 +171,13 @@ def set_backend(name):
     Example:
         >>> report = set_backend("numpy")
     """
-    _check_name(name)
+    source = current()
+    if _check_name(name) == source:
+        return SwitchReport(source, name, 0, 0, 0.0)
     if _state.busy:
         raise RuntimeError(
             f"Cannot switch the backend to {name!r} while {_state.reason} is running; "
             "switch after it returns.")
-    source = current()
     start = time.perf_counter()
     target = load(name)
     nbytes = 0
