@@ -1,0 +1,82 @@
+"""How the inspectors show themselves: an ipywidgets UI plus static HTML and text fallbacks.
+
+A displayed inspector's output carries three representations: the widget view (live
+notebooks), the current view as self-contained HTML with inline SVG and PNG (GitHub,
+nbconvert, a notebook opened without a kernel) and a short deterministic ``text/plain``.
+ipywidgets and IPython are imported only when a widget is built or displayed.
+"""
+
+import html
+
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+class InspectorDisplay:
+    """Mixin for inspectors: subclasses implement `html`, `_build_widget` and `__repr__`."""
+
+    _widget = None
+    _handle = None
+
+    def html(self):
+        """The current view as a standalone HTML fragment."""
+        raise NotImplementedError
+
+    def _build_widget(self):
+        raise NotImplementedError
+
+    @property
+    def widget(self):
+        """The interactive ipywidgets view (built on first use)."""
+        if self._widget is None:
+            self._widget = self._build_widget()
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": repr(self), "text/html": self.html()}
+        try:
+            view = self.widget._repr_mimebundle_()
+        except ImportError:  # no ipywidgets: the static view alone
+            return bundle
+        if _WIDGET_MIME in view:
+            bundle[_WIDGET_MIME] = view[_WIDGET_MIME]
+        return bundle
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
+
+    def _refresh_fallback(self):
+        """Rewrites the last displayed output so its static HTML shows the current view."""
+        if self._handle is not None:
+            self._handle.update(self._repr_mimebundle_(), raw=True)
+
+
+def html_table(columns, rows, caption=None):
+    """A compact HTML table; cells are escaped strings.
+
+    Args:
+        columns: header names.
+        rows: lists of cells (any objects, shown with `str`).
+        caption: optional text above the table.
+    """
+    head = "".join(f"<th style='text-align:left;padding:1px 8px'>{html.escape(str(c))}</th>"
+                   for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:left;padding:1px 8px'>{html.escape(str(c))}</td>"
+                         for c in row) + "</tr>" for row in rows)
+    cap = (f"<caption style='text-align:left;font-weight:bold'>{html.escape(caption)}</caption>"
+           if caption else "")
+    return (f"<table class='kerasnb-inspector-table' style='border-collapse:collapse;"
+            f"font-size:12px'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def figure(title, content):
+    """A titled block holding a chart or image."""
+    return (f"<div style='display:inline-block;vertical-align:top;margin:4px 12px 4px 0'>"
+            f"<div style='font-size:12px;color:#555'>{html.escape(title)}</div>{content}</div>")
+
+
+def panel(kind, heading, parts):
+    """The outer frame of an inspector's HTML view."""
+    return (f"<div class='kerasnb-{kind}' style='font-family:sans-serif'>"
+            f"<div style='font-size:13px;margin-bottom:4px'>{heading}</div>{''.join(parts)}</div>")
