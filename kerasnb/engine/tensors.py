@@ -94,6 +94,11 @@ class KerasTensor(_Operators):
         name = f", name={self.name}" if self.name else ""
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}{name}>"
 
+    def _repr_html_(self):
+        """Shape, dtype and producing layer, for notebooks."""
+        from kerasnb.engine.models.summary_html import keras_tensor_html
+        return keras_tensor_html(self)
+
     def __bool__(self):
         raise TypeError("A symbolic KerasTensor has no value to test as a bool.")
 
@@ -244,6 +249,11 @@ class Variable(_Operators):
     def __repr__(self):
         return (f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
                 f"value={self.numpy()!r}>")
+
+    def _repr_html_(self):
+        """Path, shape, dtype, statistics and a value preview, for notebooks."""
+        from kerasnb.engine.models.summary_html import variable_html
+        return variable_html(self)
 
     def __eq__(self, other):
         return _ops.equal(self, other)

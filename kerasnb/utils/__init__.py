@@ -10,3 +10,4 @@ from kerasnb.engine.session import clear_session  # noqa: F401
 from kerasnb.engine.trainers.data_adapters import (  # noqa: F401
     PyDataset, pack_x_y_sample_weight, unpack_x_y_sample_weight)
 from kerasnb.engine.callbacks.progbar import Progbar  # noqa: F401
+from kerasnb.engine.utils.model_graph import model_to_dot, plot_model  # noqa: F401

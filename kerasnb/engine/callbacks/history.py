@@ -35,3 +35,8 @@ class History(Callback):
             self.history.setdefault(key, []).append(value)
         if self.model is not None:
             self.model.history = self
+
+    def _repr_html_(self):
+        """A table of the logs per epoch with a sparkline per key, for notebooks."""
+        from kerasnb.engine.models.summary_html import history_html
+        return history_html(self)

@@ -591,6 +591,11 @@ class Layer:
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
+    def _repr_html_(self):
+        """Output shape, weights, sublayers and parameter totals, for notebooks."""
+        from kerasnb.engine.models.summary_html import layer_html
+        return layer_html(self)
+
 
 def _get_regularizer(identifier):
     if identifier is None:

@@ -85,6 +85,11 @@ class Model(Trainer, Layer):
                             expand_nested=expand_nested, layer_range=layer_range)
         (print_fn or print)(text)
 
+    def _repr_html_(self):
+        """The summary table, for notebooks."""
+        from kerasnb.engine.models.summary_html import model_html
+        return model_html(self)
+
     def to_json(self, **kwargs):
         """The model's architecture (no weights) as a JSON string."""
         return json.dumps(serialization.serialize_keras_object(self), **kwargs)

@@ -1,4 +1,10 @@
-"""The terminal `Model.summary()` table: layers, output shapes, parameters, connections, totals."""
+"""The rows of a model summary, and `Model.summary()`'s text table.
+
+`layer_rows` is the one row model behind both the terminal table (`summary_text`) and the
+notebook HTML view (`summary_html`).
+"""
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,25 +28,85 @@ def weight_stats(variables):
     return count, size
 
 
-def _shape_text(outputs):
-    shapes = [o.shape for o in outputs if isinstance(o, KerasTensor)]
+def params_text(stats):
+    """``(1234, 4936)`` -> ``'1,234 (4.82 KB)'``."""
+    return f"{stats[0]:,} ({format_bytes(stats[1])})"
+
+
+@dataclass
+class Row:
+    """One layer of a summary.
+
+    Attributes:
+        layer: the layer itself (a nested model can be expanded from it).
+        name, kind: the layer's name and class name.
+        output_shape: the output shape(s) as text, ``"?"`` when unknown.
+        params: the layer's parameter count (0 while unbuilt).
+        trainable: the layer's `trainable` flag.
+        dtype: the dtype policy name (an input layer's dtype).
+        connected_to: ``"name[node][tensor]"`` of each input (functional graphs only).
+        depth: 0 for the model's own layers, 1 for layers of a nested model, ...
+    """
+
+    layer: object
+    name: str
+    kind: str
+    output_shape: str
+    params: int
+    trainable: bool
+    dtype: str
+    connected_to: list = field(default_factory=list)
+    depth: int = 0
+
+    @property
+    def label(self):
+        return f"{self.name} ({self.kind})"
+
+
+def is_functional(model):
+    from kerasnb.engine.models.functional import Functional
+    return isinstance(model, Functional)
+
+
+def sublayers(layer):
+    """A model's `layers`, or the layers a plain layer holds."""
+    from kerasnb.engine.models.model import Model
+    return layer.layers if isinstance(layer, Model) else layer._layers
+
+
+def calls(model, layer):
+    """The symbolic calls (nodes) of `layer` that belong to `model`'s graph."""
+    from kerasnb.engine.models.sequential import Sequential
+    nodes = layer._inbound_nodes
+    if is_functional(model):  # the calls of this graph (an InputLayer's own node has no arguments)
+        in_graph = {id(n) for n in model._nodes}
+        return [n for n in nodes if id(n) in in_graph or not n.args]
+    if isinstance(model, Sequential):  # a rebuilt stack calls its layers again; the last call counts
+        return nodes[-1:]
+    return nodes[:1]
+
+
+def shape_text(tensors):
+    """The shape of one KerasTensor, or the list of shapes of several, as text."""
+    shapes = [t.shape for t in tensors if isinstance(t, KerasTensor)]
     if not shapes:
         return "?"
     return str(shapes[0]) if len(shapes) == 1 else str(shapes)
 
 
-def layer_rows(model):
-    """One row per layer: name (type), output shape, param count, trainable, inbound names."""
-    from kerasnb.engine.models.functional import Functional
+def dtype_text(layer):
+    from kerasnb.engine.layers.input_layer import InputLayer
+    return layer.dtype if isinstance(layer, InputLayer) else layer.dtype_policy.name
+
+
+def layer_rows(model, expand_nested=False, depth=0):
+    """One `Row` per layer of `model`, in order; with `expand_nested`, each nested model's
+    rows follow its own row (with ``depth + 1``)."""
     from kerasnb.engine.ops.op import flatten
-    functional = isinstance(model, Functional)
-    in_graph = {id(n) for n in getattr(model, "_nodes", [])}
+    functional = is_functional(model)
     rows = []
-    for layer in model.layers:
-        nodes = layer._inbound_nodes
-        if functional:  # the calls of this graph (an InputLayer's own node has no arguments)
-            nodes = [n for n in nodes if id(n) in in_graph or not n.args]
-        outputs = flatten(nodes[0].outputs) if nodes else []
+    for layer in sublayers(model):
+        nodes = calls(model, layer)
         inbound = []
         if functional:
             for node in nodes:
@@ -48,31 +114,43 @@ def layer_rows(model):
                     if isinstance(t, KerasTensor) and getattr(t, "_keras_history", None):
                         source, node_index, tensor_index = t._keras_history
                         inbound.append(f"{source.name}[{node_index}][{tensor_index}]")
-        params = weight_stats(layer.weights)[0] if layer.built else 0
-        rows.append((f"{layer.name} ({type(layer).__name__})", _shape_text(outputs), params,
-                     layer.trainable, inbound))
+        rows.append(Row(layer, layer.name, type(layer).__name__,
+                        shape_text(flatten(nodes[0].outputs) if nodes else []),
+                        weight_stats(layer.weights)[0] if layer.built else 0,
+                        layer.trainable, dtype_text(layer), inbound, depth))
+        if expand_nested and sublayers(layer):
+            rows += layer_rows(layer, expand_nested=True, depth=depth + 1)
     return rows
+
+
+def totals(model):
+    """``[(title, (count, bytes)), ...]`` for all, trainable and non-trainable parameters."""
+    return [("Total params", weight_stats(model.weights)),
+            ("Trainable params", weight_stats(model.trainable_weights)),
+            ("Non-trainable params", weight_stats(model.non_trainable_weights))]
+
+
+UNBUILT = "The model is not built yet: call it on data or `build(input_shape)` to count its parameters."
 
 
 def summary_text(model, line_length=None, show_trainable=False, expand_nested=False, layer_range=None):
     """The summary table of `model` as text."""
-    from kerasnb.engine.models.functional import Functional
-    rows = layer_rows(model)
+    rows = layer_rows(model, expand_nested=expand_nested)
     if layer_range is not None:
-        names = [r[0].split(" ")[0] for r in rows]
+        names = [r.name if r.depth == 0 else None for r in rows]
         start, end = (names.index(n) for n in layer_range)
         rows = rows[start:end + 1]
-    connected = isinstance(model, Functional)
+    connected = is_functional(model)
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if connected else [])
     if show_trainable:
         headers.append("Trainable")
     table = []
-    for name, shape, params, trainable, inbound in rows:
-        cells = [name, shape, f"{params:,}"]
+    for row in rows:
+        cells = ["  " * row.depth + row.label, row.output_shape, f"{row.params:,}"]
         if connected:
-            cells.append(", ".join(inbound) or "-")
+            cells.append(", ".join(row.connected_to) or "-")
         if show_trainable:
-            cells.append("Y" if trainable else "N")
+            cells.append("Y" if row.trainable else "N")
         table.append(cells)
     widths = [max(len(h), *(len(r[i]) for r in table)) if table else len(h) for i, h in enumerate(headers)]
     if line_length:
@@ -87,12 +165,7 @@ def summary_text(model, line_length=None, show_trainable=False, expand_nested=Fa
     out += [line(cells) for cells in table] or ["(no layers)"]
     out.append(rule)
     if model.built:
-        total = weight_stats(model.weights)
-        trainable = weight_stats(model.trainable_weights)
-        frozen = weight_stats(model.non_trainable_weights)
-        out += [f"Total params: {total[0]:,} ({format_bytes(total[1])})",
-                f"Trainable params: {trainable[0]:,} ({format_bytes(trainable[1])})",
-                f"Non-trainable params: {frozen[0]:,} ({format_bytes(frozen[1])})"]
+        out += [f"{title}: {params_text(stats)}" for title, stats in totals(model)]
     else:
-        out.append("The model is not built yet: call it on data or `build(input_shape)` to count its parameters.")
+        out.append(UNBUILT)
     return "\n".join(out)
