@@ -265,8 +265,19 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value):
+        # Like Keras, freezing also marks the weights non-trainable; unfreezing restores only
+        # those it marked, so e.g. BatchNormalization's moving statistics stay non-trainable.
         for layer in self._flatten_layers():
             layer._trainable = bool(value)
+            frozen = layer.__dict__.setdefault("_frozen_ids", set())
+            for variable in layer._own_variables + layer._tracked(Variable):
+                if not value and variable.trainable:
+                    frozen.add(id(variable))
+                    variable.trainable = False
+                elif value and id(variable) in frozen:
+                    variable.trainable = True
+            if value:
+                frozen.clear()
 
     # Dtypes -------------------------------------------------------------------------
 
@@ -320,6 +331,9 @@ class Layer:
         variable.constraint = _get_constraint(constraint)
         variable.overwrite_with_gradient = overwrite_with_gradient
         self._own_variables.append(variable)
+        if trainable and not self._trainable:  # created inside a frozen layer
+            variable.trainable = False
+            self.__dict__.setdefault("_frozen_ids", set()).add(id(variable))
         if regularizer is not None:
             self._regularized.append((variable, _get_regularizer(regularizer)))
         return variable

@@ -97,6 +97,30 @@ def test_trainable_setter_freezes_sublayers(backend):
     assert not model.layers[0].trainable
 
 
+def test_freezing_one_layer_removes_its_weights_from_the_model():
+    hidden, norm, head = layers.Dense(3), layers.BatchNormalization(), layers.Dense(1)
+    late = layers.Dense(2, trainable=False)  # built later, inside the model
+    model = kerasnb.Sequential([kerasnb.Input((2,)), hidden, norm, late, head])
+    hidden.trainable = False
+    assert not hidden.kernel.trainable and not late.kernel.trainable
+    assert [id(v) for v in model.trainable_weights] == [
+        id(v) for v in (norm.gamma, norm.beta, head.kernel, head.bias)]
+    model.trainable = True  # unfreezes every layer, but moving statistics stay non-trainable
+    assert len(model.trainable_weights) == 8
+    assert not norm.moving_mean.trainable and not norm.moving_variance.trainable
+
+
+def test_frozen_layer_is_not_updated_by_fit(trainable_backend):
+    hidden = layers.Dense(3)
+    model = kerasnb.Sequential([kerasnb.Input((2,)), hidden, layers.Dense(1)])
+    hidden.trainable = False
+    model.compile(optimizer="sgd", loss="mse")
+    before = hidden.get_weights()
+    model.fit(np.ones((8, 2), "float32"), np.ones((8, 1), "float32"), verbose=0)
+    for got, want in zip(hidden.get_weights(), before):
+        np.testing.assert_array_equal(got, want)
+
+
 def test_layers_survive_a_backend_switch():
     kerasnb.config.set_backend("torch")
     layer = layers.Dense(2, kernel_initializer="ones")
