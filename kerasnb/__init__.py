@@ -39,3 +39,14 @@ def unload_ipython_extension(shell):
 def version():
     """The kerasnb version string."""
     return __version__
+
+
+def _use_notebook_progress():
+    """In a Jupyter kernel, `fit` shows the live panel (kerasnb.widgets) instead of text."""
+    from kerasnb.widgets.kernel_comms import kernel_shell  # imports no IPython or widgets
+    if kernel_shell() is not None:
+        from kerasnb.widgets.live_display import enable_live_display
+        enable_live_display()
+
+
+_use_notebook_progress()

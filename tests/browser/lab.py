@@ -98,12 +98,17 @@ _ALL_RAN = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prom
     ".every(p => /\\[\\d+\\]/.test(p.textContent))"
 
 
-def open_and_run_all(page, url, name, timeout_ms=300_000):
-    """Opens notebook `name` in JupyterLab, runs every cell and waits until all have run."""
+def start_run_all(page, url, name, timeout_ms=300_000):
+    """Opens notebook `name` in JupyterLab and starts "Run All Cells" once the kernel is idle."""
     page.goto(f"{url}/lab/tree/{name}?token={TOKEN}", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=timeout_ms)
     page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def open_and_run_all(page, url, name, timeout_ms=300_000):
+    """Opens notebook `name` in JupyterLab, runs every cell and waits until all have run."""
+    start_run_all(page, url, name, timeout_ms)
     page.wait_for_function(_ALL_RAN, timeout=timeout_ms)
     page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)

@@ -329,7 +329,8 @@ class Trainer:
         with backend.busy("fit()"), _InterruptGuard() as guard:
             callback_list = CallbackList(
                 callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                verbose=_verbosity(verbose), epochs=epochs, steps=iterator.num_batches)
+                verbose=_verbosity(verbose), epochs=epochs, steps=iterator.num_batches,
+                batch_size=iterator.data_adapter.batch_size)
             history = next(c for c in callback_list.callbacks if isinstance(c, History))
             self.stop_training, self._initial_epoch = False, None
             run = None
@@ -599,6 +600,8 @@ def _to_backend(data, keep_numpy=False):
                 return leaf
         return module.convert_to_tensor(leaf)
 
+    if type(data) is tuple and not any(tree.is_nested(part) for part in data):  # (x, y, weights)
+        return tuple(convert(part) for part in data)
     return tree.map_structure(convert, data)
 
 
