@@ -16,6 +16,8 @@ import html
 import math
 from typing import NamedTuple
 
+from kerasnb.widgets.svg import fmt  # noqa: F401  (also used by live.py, live_display.py)
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 # style -> (colour, width, opacity, markers)
@@ -54,16 +56,6 @@ def thin(x, y, max_points):
     stride = math.ceil(len(x) / max_points)
     keep = list(range(len(x) - 1, -1, -stride))[::-1]
     return [x[i] for i in keep], [y[i] for i in keep]
-
-
-def fmt(value):
-    """A metric value in at most 4 significant digits ("nan" and "inf" spelt out)."""
-    value = float(value)
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:.4g}"
 
 
 def _finite(values):
