@@ -459,8 +459,10 @@ class Layer:
                 return x
             if not module.is_tensor(x):
                 x = module.convert_to_tensor(x)
-            if self.autocast and dtypes.is_float(module.dtype_of(x)) and module.dtype_of(x) != target:
-                x = module.cast(x, target)
+            if self.autocast:
+                dtype = module.dtype_of(x)
+                if dtype != target and dtypes.is_float(dtype):
+                    x = module.cast(x, target)
             return x
 
         first = args[0]

@@ -11,7 +11,9 @@ Example:
     2.0
 """
 
-from kerasnb.engine import config, dtype_policies
+import math
+
+from kerasnb.engine import config, dtype_policies, dtypes
 from kerasnb.engine.ops import core
 from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.saving.serialization import builtin
@@ -75,6 +77,9 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         divisor = core.cast(knp.sum(sample_weight), core.dtype(total))
+    elif all(isinstance(d, int) for d in values.shape):  # a static count: plain division
+        count = math.prod(values.shape)
+        return knp.divide(total, count) if count else total
     else:
         divisor = core.cast(knp.size(values), core.dtype(total))
     return knp.divide_no_nan(total, divisor)
@@ -106,6 +111,8 @@ class Loss:
         dtype: the dtype (or dtype policy) computations run in; defaults to ``floatx()``.
     """
 
+    _class_ids = False  # True where `y_true` holds class ids: integer labels stay integers
+
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         from kerasnb.engine.naming import to_snake_case
         self.name = name or to_snake_case(type(self).__name__)
@@ -120,7 +127,9 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         in_mask = get_mask(y_pred)
         y_pred = _cast_float(y_pred, self.dtype)
-        y_true = _cast_float(y_true, core.dtype(y_pred))
+        y_true = core.convert_to_tensor(y_true)
+        if not (self._class_ids and dtypes.is_int(core.dtype(y_true))):
+            y_true = _cast_float(y_true, core.dtype(y_pred))
         values, out_mask = self.call_with_mask(y_true, y_pred)
         mask = in_mask if out_mask is None else (
             out_mask if in_mask is None else knp.logical_and(in_mask, out_mask))

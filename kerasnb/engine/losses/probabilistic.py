@@ -362,6 +362,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         0.6931
     """
 
+    _class_ids = True
+
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
                  axis=-1, name="sparse_categorical_crossentropy", dtype=None):
         super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction,

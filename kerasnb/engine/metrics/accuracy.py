@@ -10,7 +10,7 @@ Example:
     0.5
 """
 
-from kerasnb.engine import config
+from kerasnb.engine import config, dtypes
 from kerasnb.engine.losses.loss import match_rank
 from kerasnb.engine.metrics.reduction import MeanMetricWrapper
 from kerasnb.engine.ops import core
@@ -79,12 +79,17 @@ def sparse_categorical_accuracy(y_true, y_pred):
         array([1., 0.], dtype=float32)
     """
     y_pred = core.convert_to_tensor(y_pred)
-    y_true = core.cast(core.convert_to_tensor(y_true), core.dtype(y_pred))
+    y_true = core.convert_to_tensor(y_true)
+    float_labels = not dtypes.is_int(core.dtype(y_true))  # integer ones compare as they are
+    if float_labels:
+        y_true = core.cast(y_true, core.dtype(y_pred))
     true_shape = core.shape(y_true)
     squeezed = len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1
     if squeezed:
         y_true = knp.squeeze(y_true, -1)
-    pred_ids = core.cast(knp.argmax(y_pred, axis=-1), core.dtype(y_true))
+    pred_ids = knp.argmax(y_pred, axis=-1)
+    if float_labels:
+        pred_ids = core.cast(pred_ids, core.dtype(y_true))
     matches = _as_floats(knp.equal(y_true, pred_ids))
     if squeezed:
         matches = knp.reshape(matches, true_shape)

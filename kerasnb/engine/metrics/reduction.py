@@ -100,17 +100,23 @@ class Mean(Metric):
         self.count = self.add_variable((), "zeros", name="count")
 
     def update_state(self, values, sample_weight=None):
+        values = core.cast(values, self.dtype)
+        if type(sample_weight) in (int, float) and not len(values.shape) and get_mask(values) is None:
+            # one value with a number for weight (the trainer's batch loss): no weight tensors
+            self.total.assign_add(values * sample_weight)
+            self.count.assign_add(sample_weight)
+            return
         values, sample_weight = per_sample(values, sample_weight, self.dtype)
         self.total.assign_add(knp.sum(values))
         if sample_weight is not None:
-            count = knp.sum(sample_weight)
+            count = core.cast(knp.sum(sample_weight), self.dtype)
         elif len(values.shape):
             count = values.shape[0]
             if count is None:
-                count = core.shape(values)[0]
+                count = core.cast(core.shape(values)[0], self.dtype)
         else:
             count = 1
-        self.count.assign_add(core.cast(count, self.dtype))
+        self.count.assign_add(count)
 
     def result(self):
         return knp.divide_no_nan(self.total.value, core.cast(self.count.value, self.dtype))

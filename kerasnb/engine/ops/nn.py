@@ -10,6 +10,7 @@ import numbers
 from kerasnb.engine import dtypes
 from kerasnb.engine.ops import conv as _conv
 from kerasnb.engine.ops import nn_stats as _nn_stats
+from kerasnb.engine.ops import numpy as _numpy
 from kerasnb.engine.ops import rules
 from kerasnb.engine.ops.conv import *  # noqa: F401,F403  (convolution, pooling, attention, ctc)
 from kerasnb.engine.ops.nn_stats import *  # noqa: F401,F403
@@ -389,6 +390,27 @@ def sparsemax(x, axis=-1):
         >>> ops.sparsemax([1.0, 2.0, 3.0])
         array([0., 0., 1.], dtype=float32)
     """
+
+
+# Internal fused ops (not in `keras.ops`) ------------------------------------------
+
+def _dense_rule(x, kernel, bias=None):
+    product = _numpy.matmul.rule(x, kernel)
+    return product if bias is None else _numpy.add.rule(product, bias)
+
+
+@op(_dense_rule, family="nn")
+def dense(x, kernel, bias=None):
+    """``x @ kernel + bias`` in one call, for `Dense`-like layers: backends may fuse it
+    (torch's `linear`); the others run `matmul` and `add`.
+
+    Args:
+        x: input of shape ``(..., in)``.
+        kernel: weights of shape ``(in, out)``.
+        bias: None or a vector of shape ``(out,)``.
+    """
+    y = _numpy.matmul(x, kernel)
+    return y if bias is None else _numpy.add(y, bias)
 
 
 __all__ += _nn_stats.__all__ + _conv.__all__

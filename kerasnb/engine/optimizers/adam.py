@@ -98,18 +98,19 @@ class Adam(_Moments):
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
 
     def _update_variables(self, grads, variables, learning_rate):
+        kernel = None if self.amsgrad else self._kernel("adam")
+        if kernel is not None and len({v.dtype for v in variables}) == 1:
+            slots = [self._slots(v) for v in variables]
+            kernel(self._owned(variables), list(grads), self._owned([m for m, _ in slots]),
+                   self._owned([v for _, v in slots]), learning_rate, self._iterations.value,
+                   self.beta_1, self.beta_2, self.epsilon)
+            return
+
         def step_size(dtype):
             power_1, power_2 = self._powers(dtype)
             return core.cast(learning_rate, dtype) * knp.sqrt(1 - power_2) / (1 - power_1)
 
         alphas = self._per_dtype(variables, step_size)
-        kernel = None if self.amsgrad or len(alphas) > 1 else self._kernel("adam")
-        if kernel is not None:
-            slots = [self._slots(v) for v in variables]
-            kernel(self._owned(variables), list(grads), self._owned([m for m, _ in slots]),
-                   self._owned([v for _, v in slots]), alphas[variables[0].dtype],
-                   self.beta_1, self.beta_2, self.epsilon)
-            return
         for g, variable in zip(grads, variables):
             m, v = self._slots(variable)
             new_m, new_v = self._moments(g, m, v)

@@ -26,7 +26,8 @@ _NAMES = {v: k for k, v in _TORCH_DTYPES.items()}
 def to_torch_dtype(dtype):
     if isinstance(dtype, torch.dtype):
         return dtype
-    return _TORCH_DTYPES[dtypes.standardize_dtype(dtype)]
+    found = _TORCH_DTYPES.get(dtype) if type(dtype) is str else None  # canonical names: no parsing
+    return found or _TORCH_DTYPES[dtypes.standardize_dtype(dtype)]
 
 
 def devices():

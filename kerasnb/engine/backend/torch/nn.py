@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from kerasnb.engine import config, dtypes
 from kerasnb.engine.backend import common
 from kerasnb.engine.backend.torch.core import convert_to_tensor, dtype_of, to_torch_dtype
+from kerasnb.engine.backend.torch.numpy import add, matmul
 
 __all__ = [
     "celu", "elu", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish",
@@ -14,7 +15,7 @@ __all__ = [
     "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh_shrink", "threshold",
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "one_hot", "multi_hot", "moments", "batch_normalization", "layer_normalization",
-    "rms_normalization", "normalize", "psnr", "polar",
+    "rms_normalization", "normalize", "psnr", "polar", "dense",
 ]
 
 _HALF = (torch.float16, torch.bfloat16)
@@ -157,6 +158,20 @@ def sparsemax(x, axis=-1):
     return torch.clamp(x - tau, min=0)
 
 
+# Fused layers ----------------------------------------------------------------------
+
+def dense(x, kernel, bias=None):
+    """``x @ kernel + bias`` as one `linear` (an `addmm` for 2-D `x`) when all operands share
+    a floating dtype; otherwise matmul and add with Keras promotion."""
+    x, kernel = convert_to_tensor(x), convert_to_tensor(kernel)
+    bias = None if bias is None else convert_to_tensor(bias)
+    if (x.dtype == kernel.dtype and x.dtype.is_floating_point and kernel.ndim == 2
+            and (bias is None or (bias.dtype == x.dtype and bias.ndim == 1))):
+        return F.linear(x, kernel.t(), bias)
+    y = matmul(x, kernel)
+    return y if bias is None else add(y, bias)
+
+
 # Crossentropies --------------------------------------------------------------------
 
 def _clipped_log(p):
@@ -166,7 +181,7 @@ def _clipped_log(p):
 
 def _classes_at_1(x, axis):
     """`x` with its class axis moved to dim 1, the layout torch losses expect."""
-    return x if x.ndim < 2 else torch.movedim(x, axis, 1)
+    return x if x.ndim < 2 or axis % x.ndim == 1 else torch.movedim(x, axis, 1)
 
 
 def binary_crossentropy(target, output, from_logits=False):

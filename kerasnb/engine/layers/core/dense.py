@@ -3,7 +3,7 @@
 from kerasnb.engine import activations, constraints, initializers, regularizers
 from kerasnb.engine.layers.input_spec import InputSpec
 from kerasnb.engine.layers.layer import Layer
-from kerasnb.engine.ops import numpy as ops
+from kerasnb.engine.ops import nn
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.saving.serialization import builtin
 
@@ -60,10 +60,7 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: features})
 
     def call(self, inputs, training=None):
-        x = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            x = ops.add(x, self.bias)
-        return self.activation(x)
+        return self.activation(nn.dense(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

@@ -176,7 +176,7 @@ trunc = _only_floats(torch.trunc)
 @_binary_float
 def divide_no_nan(x1, x2):
     zero = x2 == 0
-    return torch.where(zero, torch.zeros((), dtype=x1.dtype), x1 / torch.where(zero, torch.ones((), dtype=x2.dtype), x2))
+    return torch.where(zero, 0.0, x1 / torch.where(zero, 1.0, x2))
 
 
 def sign(x):
