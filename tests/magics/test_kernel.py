@@ -39,7 +39,7 @@ def test_notebook_with_magics_runs_in_a_real_kernel():
     first = out[0][0][1].splitlines()
     assert first[0] == "The kerasnb extension is already loaded. To reload it, use:"
     assert re.fullmatch(r"(jax|torch|tensorflow) → numpy: 0 variables moved \(0 B\) in [\d.]+ ms",
-                        first[-1])
+                        first[-1]) or first[-1] == "Already on numpy; nothing moved."
     line = out[1][0][1]
     assert line.startswith("numpy → torch: 2 variables moved (32 B) in ") and line.endswith(" ms\n")
 
