@@ -56,8 +56,8 @@ def epoch_batches(samples):
 # kerasnb --------------------------------------------------------------------------------
 
 
-def kerasnb_seconds(model_name, x, y):
-    """Wall time of the second epoch of `fit` on a fresh kerasnb model."""
+def kerasnb_model(model_name):
+    """A fresh compiled kerasnb model of the benchmark ("mlp" or "cnn")."""
     import kerasnb as keras
     from kerasnb import layers
 
@@ -72,6 +72,12 @@ def kerasnb_seconds(model_name, x, y):
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
+    return model
+
+
+def epoch_timer():
+    """A callback whose `seconds` is the wall time of the last finished epoch."""
+    import kerasnb as keras
 
     class EpochTimer(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
@@ -80,8 +86,14 @@ def kerasnb_seconds(model_name, x, y):
         def on_epoch_end(self, epoch, logs=None):  # logs are host floats: the epoch is done
             self.seconds = time.perf_counter() - self.start
 
-    timer = EpochTimer()
-    model.fit(x, y, batch_size=BATCH, epochs=2, verbose=0, shuffle=True, callbacks=[timer])
+    return EpochTimer()
+
+
+def kerasnb_seconds(model_name, x, y):
+    """Wall time of the second epoch of `fit` on a fresh kerasnb model."""
+    timer = epoch_timer()
+    kerasnb_model(model_name).fit(x, y, batch_size=BATCH, epochs=2, verbose=0, shuffle=True,
+                                  callbacks=[timer])
     return timer.seconds
 
 

@@ -26,7 +26,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fit_throughput import (  # noqa: E402
-    BATCH, LEARNING_RATE, SAMPLES, apply_thread_pin, make_data, pin_threads)
+    BATCH, SAMPLES, apply_thread_pin, epoch_timer, kerasnb_model, make_data, pin_threads)
 
 TARGET = 1.05
 
@@ -59,23 +59,7 @@ def timed_live_plot():
 def second_epoch_seconds(x, y, live):
     """(wall time of the second epoch of `fit` on a fresh MLP, seconds inside the panel's
     hooks during it), with or without a LivePlot."""
-    import kerasnb as keras
-    from kerasnb import layers
-
-    model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"),
-                              layers.Dense(256, activation="relu"), layers.Dense(10)])
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds = time.perf_counter() - self.start
-
-    timer = EpochTimer()
+    model, timer = kerasnb_model("mlp"), epoch_timer()
     panel = timed_live_plot() if live else None
     callbacks = [timer, panel] if live else [timer]
     model.fit(x, y, batch_size=BATCH, epochs=2, verbose=0, shuffle=True, callbacks=callbacks)

@@ -242,30 +242,13 @@ class LayerInspector(InspectorDisplay):
                                          continuous_update=False)
         self._selector = widgets.Dropdown(description="layer",
                                           options=[INPUT] + self.layer_names)
-        self._view = widgets.HTML()
-        self._widget = widgets.VBox([widgets.HBox([self._slider, self._selector]), self._view])
-        self._sync_widget()
-        self._slider.observe(self._on_control, names="value")
-        self._selector.observe(self._on_control, names="value")
-        return self._widget
+        return self._assemble([self._slider, self._selector])
 
-    _syncing = False
-
-    def _on_control(self, change):
-        if self._syncing:
-            return
+    def _read_controls(self):
         self._sample, self._layer = self._slider.value, self._selector.value
-        self._view.value = self.html()
 
-    def _sync_widget(self):
-        if self._widget is None:
-            return
-        self._syncing = True
-        try:
-            self._slider.value, self._selector.value = self._sample, self._layer
-        finally:
-            self._syncing = False
-        self._view.value = self.html()
+    def _write_controls(self):
+        self._slider.value, self._selector.value = self._sample, self._layer
 
 
 def _as_list(value):

@@ -24,6 +24,42 @@ class InspectorDisplay:
     def _build_widget(self):
         raise NotImplementedError
 
+    def _read_controls(self):
+        """Takes the choice made in the widget's controls."""
+        raise NotImplementedError
+
+    def _write_controls(self):
+        """Shows the current choice in the widget's controls."""
+        raise NotImplementedError
+
+    _syncing = False
+
+    def _assemble(self, controls):
+        """The widget: `controls` in a row above the HTML view, each redrawing it on change."""
+        import ipywidgets as widgets
+        self._view = widgets.HTML()
+        self._widget = widgets.VBox([widgets.HBox(controls), self._view])
+        self._sync_widget()
+        for control in controls:
+            control.observe(self._on_control, names="value")
+        return self._widget
+
+    def _on_control(self, change):
+        if not self._syncing:
+            self._read_controls()
+            self._view.value = self.html()
+
+    def _sync_widget(self):
+        """Brings the controls and the view in line with the current choice."""
+        if self._widget is None:
+            return
+        self._syncing = True
+        try:
+            self._write_controls()
+        finally:
+            self._syncing = False
+        self._view.value = self.html()
+
     @property
     def widget(self):
         """The interactive ipywidgets view (built on first use)."""

@@ -273,36 +273,16 @@ class WeightInspector(InspectorDisplay, Callback):
         self._selector = widgets.Dropdown(description="variable",
                                           layout=widgets.Layout(width="max-content"))
         self._slider = widgets.IntSlider(description="epoch", min=0, continuous_update=False)
-        self._view = widgets.HTML()
-        box = widgets.VBox([widgets.HBox([self._selector, self._slider]), self._view])
-        self._widget = box
-        self._sync_widget()
-        self._selector.observe(self._on_control, names="value")
-        self._slider.observe(self._on_control, names="value")
-        return box
+        return self._assemble([self._selector, self._slider])
 
-    _syncing = False
-
-    def _on_control(self, change):
-        if self._syncing:
-            return
+    def _read_controls(self):
         self._path, self._index = self._selector.value, self._slider.value
-        self._view.value = self.html()
 
-    def _sync_widget(self):
-        """Brings the controls and the view in line with the chosen variable and snapshot."""
-        if self._widget is None:
-            return
-        self._syncing = True
-        try:
-            options = [(f"{p}  {tuple(v.shape)}", p) for p, v in
-                       ((v.path, v) for _, v in self._variables())]
-            if list(self._selector.options) != options:
-                self._selector.options = options
-            self._selector.value = self._chosen_path()
-            self._slider.max = max(len(self.snapshots) - 1, 0)
-            self._slider.value = self._index
-            self._slider.disabled = len(self.snapshots) < 2
-        finally:
-            self._syncing = False
-        self._view.value = self.html()
+    def _write_controls(self):
+        options = [(f"{v.path}  {tuple(v.shape)}", v.path) for _, v in self._variables()]
+        if list(self._selector.options) != options:
+            self._selector.options = options
+        self._selector.value = self._chosen_path()
+        self._slider.max = max(len(self.snapshots) - 1, 0)
+        self._slider.value = self._index
+        self._slider.disabled = len(self.snapshots) < 2
