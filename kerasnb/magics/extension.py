@@ -29,11 +29,13 @@ def backend_name(text):
 
 
 def _size(nbytes):
-    for unit in ("B", "KB", "MB"):
-        if nbytes < 1024 or unit == "MB":
-            return f"{nbytes:.0f} {unit}" if unit == "B" else f"{nbytes:.1f} {unit}"
+    """Bytes for people: ``60 B``, ``3.9 KB``, ``11.6 MB``."""
+    if nbytes < 1024:
+        return f"{nbytes} B"
+    for unit in ("KB", "MB", "GB"):
         nbytes /= 1024.0
-    return f"{nbytes:.1f} GB"
+        if nbytes < 1024 or unit == "GB":
+            return f"{nbytes:.1f} {unit}"
 
 
 def describe_switch(report):

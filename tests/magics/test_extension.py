@@ -184,3 +184,13 @@ def test_compare_summaries_of_nests_and_objects(shell):
     assert table.rows[1][1].startswith("<object object") and table.rows[1][3] == "not numeric"
     _, error = run(shell, "%%keras_compare jax caffe\n1")
     assert "Unknown backend 'caffe'" in str(error)
+
+
+def test_switch_line_sizes_bytes_for_people():
+    from kerasnb.backend import SwitchReport
+    from kerasnb.magics.extension import describe_switch
+    lines = [describe_switch(SwitchReport("jax", "torch", 16, n, 2.04))
+             for n in (60, 4000, 12132140)]
+    assert lines == ["jax → torch: 16 variables moved (60 B) in 2.0 ms",
+                     "jax → torch: 16 variables moved (3.9 KB) in 2.0 ms",
+                     "jax → torch: 16 variables moved (11.6 MB) in 2.0 ms"]
