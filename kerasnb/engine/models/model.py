@@ -65,6 +65,23 @@ class Model(Trainer, Layer):
         from kerasnb.engine.saving.weights_file import load_weights
         load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):
+        """Writes the inference function for another runtime.
+
+        Args:
+            filepath: where to write it (a directory for ``"tf_saved_model"``).
+            format: ``"tf_saved_model"``, ``"onnx"``, ``"openvino"`` or ``"litert"``.
+            input_signature: input specs (shape with ``None`` for dynamic dims, dtype);
+                by default the model's own inputs with a dynamic batch dimension.
+
+        Example:
+            >>> model.export("model.onnx", format="onnx")
+        """
+        from kerasnb.engine.export import export_model
+        return export_model(self, filepath, format=format, verbose=verbose,
+                            input_signature=input_signature, **kwargs)
+
     def build(self, input_shape=None):
         """Builds the weights by running `call` on a symbolic input of `input_shape`."""
         if type(self).build is Model.build and input_shape is not None:
