@@ -173,6 +173,7 @@ class Variable(_Operators):
                 f"Variable {name!r}: the initial value has shape {tuple(module.shape(value))}, "
                 f"expected `shape` {tuple(shape)}.")
         self._value, self._module = value, module
+        self._version = 0  # counts writes, so that caches of compiled values can tell
         backend.track(self)
 
     @property
@@ -224,12 +225,14 @@ class Variable(_Operators):
             scope.add_update(self, value)
         else:
             self._value, self._module = value, module
+            self._version += 1
         return self
 
     def _overwrite(self, value):
         """Stores `value` as is: a tensor of the active backend with this variable's shape and
         dtype (the trainer writes back compiled-step results this way, skipping checks)."""
         self._value, self._module = value, backend._state.module
+        self._version += 1
 
     def assign_add(self, value):
         return self.assign(_ops.add(self.value, value))
@@ -245,6 +248,7 @@ class Variable(_Operators):
         """Moves the storage to backend package `target`."""
         if self._module is not target:
             self._value, self._module = self._converted(target), target
+            self._version += 1
 
     def __repr__(self):
         return (f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "

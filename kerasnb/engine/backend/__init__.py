@@ -189,6 +189,7 @@ def set_backend(name):
         moves = [(v, v._converted(target)) for v in live_variables() if v._module is not target]
         for variable, value in moves:
             variable._value, variable._module = value, target
+            variable._version += 1
             nbytes += variable.size * dtypes.itemsize(variable.dtype)
         moved = len(moves)
         _state.name, _state.module = name, target

@@ -15,6 +15,7 @@ Example:
 """
 
 import contextlib
+import contextvars
 import signal
 import threading
 
@@ -226,7 +227,7 @@ class Trainer:
     def test_step(self, data):
         """One evaluation step on batch `data`; returns the logs."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=False)
+        y_pred = self._inference_call(x)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -234,6 +235,14 @@ class Trainer:
     def predict_step(self, data):
         """The model's outputs for batch `data`."""
         x, _, _ = unpack_x_y_sample_weight(data)
+        return self._inference_call(x)
+
+    def _inference_call(self, x):
+        """``self(x, training=False)``, or the backend's compiled forward pass while this
+        model's runner installs one (the openvino backend's compiled OpenVINO model)."""
+        installed = _installed_forward.get()
+        if installed is not None and installed[0] is self:
+            return installed[1](x)
         return self(x, training=False)
 
     def _step_function(self, kind):
@@ -489,6 +498,9 @@ def _deserialize_nested(spec, deserialize):
     return spec
 
 
+_installed_forward = contextvars.ContextVar("installed_forward", default=None)
+
+
 class _StepCache:
     """A model's step runners per (kind, backend) and the trainable variables they update
     (an object, not a list, so that layer tracking does not mistake them for own weights)."""
@@ -506,6 +518,21 @@ def _make_runner(model, kind, cache):
         if not model.optimizer.built:
             model.optimizer.build(cache.trainable)
     module, frozen = backend.get(), FrozenStructure()
+    forward = getattr(module.trainer, "compiled_forward", None)  # inference-only backends
+    if forward is not None and kind != "train" and not model.run_eagerly:
+        installed = (model, forward(model))
+
+        def run_forward(batches):
+            token = _installed_forward.set(installed)
+            try:
+                with frozen:
+                    for batch in batches:
+                        result = step(_to_backend(batch))
+            finally:
+                _installed_forward.reset(token)
+            return result
+        return run_forward
+
     compile_it = not model.run_eagerly and (
         module.NAME in ("jax", "tensorflow") or model.jit_compile is True)
     if not compile_it:
