@@ -72,6 +72,33 @@ class _CallContext:
         _context.training, _context.depth = self.saved
 
 
+class OpTracing:
+    """While active, a layer called on KerasTensors runs its own `call` in inference mode
+    instead of recording one layer node, so every op inside records its node (exporters
+    walk these op graphs). Layers for which ``keep(layer)`` is true still record one layer
+    node (e.g. recurrent layers that an exporter translates whole). No layer's inbound
+    nodes change.
+
+    Example:
+        >>> with OpTracing():
+        ...     y = model(KerasTensor((None, 4)))  # y.history is the last op's node
+    """
+
+    def __init__(self, keep=None):
+        self.keep = keep or (lambda layer: False)
+
+    def called(self, layer, args, kwargs, outputs):
+        """Called after each traced layer call (inner layers first); override to observe."""
+
+    def __enter__(self):
+        self.saved = getattr(_context, "tracing", None)
+        _context.tracing = self
+        return self
+
+    def __exit__(self, *exc):
+        _context.tracing = self.saved
+
+
 def _json_able(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return True
@@ -436,6 +463,9 @@ class Layer:
         if args and self.input_spec is not None:
             assert_input_compatibility(self.input_spec, args[0], self.name)
         if has_symbolic(args, kwargs):
+            tracing = getattr(_context, "tracing", None)
+            if tracing is not None:
+                return self._traced_call(args, kwargs, tracing)
             return self._symbolic_call(args, kwargs, training)
         args = self._convert_inputs(args)
         top_level = getattr(_context, "depth", 0) == 0
@@ -480,6 +510,9 @@ class Layer:
             for out in flatten(outputs):
                 batch = shape_of(out)[0] if ops.ndim(out) else 1
                 self.add_loss(ops.divide(self.activity_regularizer(out), batch))
+        self._propagate_mask(args, kwargs, outputs)
+
+    def _propagate_mask(self, args, kwargs, outputs):
         if args and (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
             mask = self.compute_mask(args[0], kwargs.get("mask"))
             if mask is not None:
@@ -497,6 +530,24 @@ class Layer:
             out.history = node
             out._keras_history = (self, len(self._inbound_nodes) - 1, index)
         self._post_call(args, kwargs, outputs)
+        return outputs
+
+    def _traced_call(self, args, kwargs, tracing):
+        """The symbolic call under `OpTracing`: `call` itself runs in inference mode (or one
+        layer node is recorded, for layers that `tracing.keep`); no inbound node is added."""
+        if self._call_has_training:
+            kwargs["training"] = False
+        with _CallContext(False):
+            self._maybe_build(args, kwargs)
+            if tracing.keep(self):
+                outputs = self.compute_output_spec(*args, **kwargs)
+                node = Node(self, args, kwargs, outputs)
+                for out in flatten(outputs):
+                    out.history = node
+            else:
+                outputs = self.call(*args, **kwargs)
+        self._propagate_mask(args, kwargs, outputs)
+        tracing.called(self, args, kwargs, outputs)
         return outputs
 
     def call(self, *args, **kwargs):

@@ -1,0 +1,168 @@
+"""ONNX export, translated from kerasnb's own op graph with the `onnx` package.
+
+The model is traced into ops (`tracing`), each op (or recurrent layer) is translated to
+ONNX nodes by its registered translator (`math_ops`, `nn_ops`, `shape_ops`, `recurrent`),
+weights become initializers named by their variable paths, and the batch dim stays
+dynamic. The same model gives the same file from every backend.
+
+Example:
+    >>> proto = to_onnx(model)            # an onnx.ModelProto
+    >>> model.export("model.onnx", format="onnx")
+"""
+
+import inspect
+import os
+import tempfile
+
+import onnx
+from onnx import helper
+
+from kerasnb.engine.export.onnx import math_ops, nn_ops, recurrent, registry, shape_ops  # noqa: F401
+from kerasnb.engine.export.onnx.graph import GraphBuilder
+from kerasnb.engine.export.onnx.tracing import trace
+from kerasnb.engine.layers.layer import Layer
+from kerasnb.engine.ops.op import flatten
+
+DEFAULT_OPSET = 18
+MIN_OPSET = 17
+
+
+def _ir_version(opset):
+    """The lowest ONNX IR version that holds `opset` (what older runtimes accept best)."""
+    for _, ir, default_opset, *_ in helper.VERSION_TABLE:
+        if default_opset >= opset:
+            return ir
+    return onnx.IR_VERSION
+
+
+def _op_name(node):
+    operation = node.operation
+    if isinstance(operation, Layer):
+        return f"layer {type(operation).__name__}"
+    return f"op `{getattr(operation, '__name__', type(operation).__name__)}`"
+
+
+def _translator(node):
+    operation = node.operation
+    if isinstance(operation, Layer):
+        translator = registry.layer_translator(operation)
+        arguments = {"layer": operation}
+        if translator is not None:
+            call = inspect.signature(operation.call).bind(*node.args, **node.kwargs)
+            arguments.update(call.arguments)
+        return translator, arguments
+    translator = registry.OPS.get(getattr(operation, "__name__", None))
+    if translator is None or not hasattr(operation, "rule"):
+        return None, None
+    bound = inspect.signature(operation).bind(*node.args, **node.kwargs)
+    bound.apply_defaults()
+    return translator, dict(bound.arguments)
+
+
+def _scope(node, owner):
+    """Node-name prefix: the layer, then the op (``dense/dense``)."""
+    if isinstance(node.operation, Layer):
+        return node.operation.name
+    layer = owner.get(id(node))
+    return f"{layer.name}/{node.operation.__name__}" if layer is not None else node.operation.__name__
+
+
+def _where(node, owner):
+    layer = node.operation if isinstance(node.operation, Layer) else owner.get(id(node))
+    return f" in layer {layer.name!r} ({type(layer).__name__})" if layer is not None else ""
+
+
+def to_onnx(model, input_signature=None, opset_version=None):
+    """Translates `model`'s inference function to an `onnx.ModelProto`.
+
+    Args:
+        model: a built kerasnb model (Sequential, Functional or subclassed) or layer.
+        input_signature: input specs (`InputSpec`, KerasTensor, ``tf.TensorSpec``: a shape
+            with None for dynamic dims, and a dtype); by default the model's own inputs
+            with a dynamic batch dim. Needed for subclassed models without `inputs`.
+        opset_version: the ONNX opset (>= 17); defaults to `DEFAULT_OPSET`.
+
+    Returns:
+        An `onnx.ModelProto` that passes `onnx.checker.check_model`; weights are
+        initializers, inputs and outputs are named after the model's.
+
+    Raises:
+        NotImplementedError: some ops or layers have no ONNX translation (all are named).
+        ValueError: bad arguments, or a model that is not built.
+
+    Example:
+        >>> proto = to_onnx(model)
+        >>> [i.name for i in proto.graph.input]
+        ['input_layer']
+    """
+    opset = DEFAULT_OPSET if opset_version is None else opset_version
+    if not isinstance(opset, int) or not MIN_OPSET <= opset <= onnx.defs.onnx_opset_version():
+        raise ValueError(f"`opset_version` must be an int from {MIN_OPSET} to "
+                         f"{onnx.defs.onnx_opset_version()}; received {opset_version!r}.")
+    traced = trace(model, input_signature)
+    g = GraphBuilder(opset)
+    for name, tensor in zip(traced.input_names, traced.inputs):
+        g.add_input(name, tensor)
+    missing, failures = [], []
+    for node in traced.nodes:
+        translator, arguments = _translator(node)
+        if translator is None:
+            missing.append(_op_name(node) + _where(node, traced.owner))
+            continue
+        if missing or failures:
+            continue  # keep looking for untranslatable ops only
+        g.scope = _scope(node, traced.owner)
+        try:
+            result = translator(g, node.outputs, **arguments)
+        except NotImplementedError as exc:
+            failures.append(f"{_op_name(node)}{_where(node, traced.owner)}: {exc}")
+            continue
+        outputs = flatten(node.outputs)
+        results = result if isinstance(result, (list, tuple)) else [result]
+        for tensor, value in zip(outputs, results):
+            if value is not None:
+                g.bind(tensor, value)
+    if missing or failures:
+        details = ([f"no ONNX translation for {', '.join(_dedupe(missing))}"] if missing else []) + failures
+        raise NotImplementedError(f"Cannot export model {model.name!r} to ONNX: " + "; ".join(details) + ".")
+    for name, tensor in zip(traced.output_names, traced.outputs):
+        g.add_output(name, tensor)
+    graph = g.build_graph(model.name)
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="kerasnb", ir_version=_ir_version(opset))
+    onnx.checker.check_model(proto)
+    return proto
+
+
+def _dedupe(items):
+    return list(dict.fromkeys(items))
+
+
+def write_atomically(filepath, data):
+    """Writes bytes `data` to `filepath` through a temporary file in the same folder."""
+    folder = os.path.dirname(os.path.abspath(filepath))
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(filepath))
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temp, filepath)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise
+
+
+def export(model, filepath, verbose=None, input_signature=None, opset_version=None, **kwargs):
+    """Writes `model` as an ONNX file (see `to_onnx`); nothing is written if translation fails.
+
+    Example:
+        >>> export(model, "model.onnx")
+    """
+    if kwargs:
+        raise TypeError(f"ONNX export got unexpected keyword arguments {sorted(kwargs)}.")
+    filepath = os.fspath(filepath)
+    proto = to_onnx(model, input_signature=input_signature, opset_version=opset_version)
+    write_atomically(filepath, proto.SerializeToString())
+    if verbose or verbose is None:
+        print(f"Saved artifact at '{filepath}'.")
+    return filepath

@@ -1,0 +1,1 @@
+"""ONNX translators of convolution, pooling, normalization and resizing ops."""

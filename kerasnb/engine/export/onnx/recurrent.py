@@ -1,0 +1,1 @@
+"""ONNX translators of whole recurrent layers."""
