@@ -14,7 +14,7 @@ from kerasnb.engine.saving.serialization import builtin
 _global_policy = None
 
 
-@builtin("dtype_policies")
+@builtin("dtype_policies", module="keras")
 class DTypePolicy:
     """A layer's dtypes: `variable_dtype` for weights, `compute_dtype` for computations."""
 

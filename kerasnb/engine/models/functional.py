@@ -53,12 +53,65 @@ def graph_nodes(inputs, outputs):
     return order
 
 
+def keras_layer_order(inputs, outputs):
+    """The layers between flat `inputs` and flat `outputs` in Keras 3's order for
+    `Functional.layers`: deepest first (most calls between the layer and an output), ties
+    broken by when a depth-first walk from the outputs first reaches the layer. Weight files
+    name layers by this order, so it must match Keras's exactly.
+
+    Example:
+        >>> [layer.name for layer in keras_layer_order(model.inputs, model.outputs)]
+        ['input_layer', 'dense', 'dense_1']
+    """
+    input_ids = {id(t) for t in inputs}
+    first_visit, post_order, finished = {}, [], set()
+
+    def key(node):  # a layer called twice is one entry; each op call is its own
+        return id(node.operation) if isinstance(node.operation, Layer) else id(node)
+
+    stack = [(t, None) for t in reversed(outputs)]
+    while stack:
+        tensor, done_node = stack.pop()
+        if done_node is not None:
+            finished.add(id(done_node))
+            post_order.append(done_node)
+            continue
+        node = tensor.history
+        if node is None or id(node) in finished:
+            continue
+        is_input = isinstance(node.operation, InputLayer)
+        if id(tensor) in input_ids and not is_input:
+            finished.add(id(node))
+            continue
+        first_visit.setdefault(key(node), len(first_visit))
+        stack.append((None, node))
+        if not is_input:
+            stack.extend((t, None) for t in reversed(flatten((node.args, node.kwargs)))
+                         if isinstance(t, KerasTensor))
+    in_graph = {id(node) for node in post_order}
+    node_depth, depth_of, operation_of = {}, {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.get(id(node), 0), depth_of.get(key(node), 0))
+        depth_of[key(node)], operation_of[key(node)] = depth, node.operation
+        if not isinstance(node.operation, InputLayer):
+            for t in flatten((node.args, node.kwargs)):
+                parent = t.history if isinstance(t, KerasTensor) else None
+                if parent is not None and id(parent) in in_graph:
+                    node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for t in inputs:  # inputs no output depends on still belong to the model
+        node = t.history
+        if node is not None and isinstance(node.operation, InputLayer) and key(node) not in depth_of:
+            depth_of[key(node)], operation_of[key(node)], first_visit[key(node)] = 0, node.operation, -1
+    ordered = sorted(depth_of, key=lambda k: (-depth_of[k], first_visit[k]))
+    return [operation_of[k] for k in ordered if isinstance(operation_of[k], Layer)]
+
+
 def _substitute(structure, values):
     flat = flatten(structure)
     return pack(structure, [values[id(v)] if isinstance(v, KerasTensor) else v for v in flat])
 
 
-@builtin("")
+@builtin("", module="keras.src.models.functional")
 class Functional(Model):
     """A model defined by its symbolic inputs and outputs (see `Model`).
 
@@ -77,11 +130,7 @@ class Functional(Model):
             if not isinstance(t, KerasTensor):
                 raise ValueError(f"`inputs` and `outputs` must be KerasTensors; received {type(t).__name__}.")
         self._nodes = graph_nodes(self._inputs, outputs_flat)
-        layers = [t.history.operation for t in self._inputs if t.history is not None]
-        for node in self._nodes:
-            if isinstance(node.operation, Layer) and node.operation not in layers:
-                layers.append(node.operation)
-        self._graph_layers = layers
+        self._graph_layers = keras_layer_order(self._inputs, outputs_flat)
         self.built = True
 
     @property

@@ -26,18 +26,26 @@ _REGISTERED_NAMES = {}   # object -> "package>name"
 _scopes = threading.local()
 
 
-def builtin(namespace, *aliases):
+def builtin(namespace, *aliases, module=None):
     """Decorator: registers a built-in class or function of ``keras.<namespace>``.
 
     Args:
         namespace: e.g. ``"initializers"``, ``"activations"``, ``"layers"``.
         *aliases: extra names it is found under (e.g. ``"glorot_uniform"``).
+        module: the ``module`` Keras 3 writes in configs of it, when that is not
+            ``keras.<namespace>``. An internal one (``keras.src...``) also makes the class
+            name its ``registered_name``, as in Keras's own files.
+
+    Example:
+        >>> @builtin("", module="keras.src.models.functional")
+        ... class Functional(Model): ...
     """
 
     def decorate(obj):
         for name in (obj.__name__,) + aliases:
             _BUILTINS[(namespace, name)] = obj
         obj._keras_namespace = namespace
+        obj._keras_module = module
         return obj
 
     return decorate
@@ -143,12 +151,13 @@ def serialize_keras_object(obj):
     cls = type(obj)
     namespace = getattr(cls, "_keras_namespace", None)
     builtin_cls = namespace is not None and _BUILTINS.get((namespace, cls.__name__)) is cls
-    return {
-        "module": _public_module(namespace) if builtin_cls else cls.__module__,
-        "class_name": cls.__name__,
-        "config": serialize_keras_object(obj.get_config()),
-        "registered_name": None if builtin_cls else (registered or cls.__name__),
-    }
+    if builtin_cls:
+        module = cls._keras_module or _public_module(namespace)
+        registered = cls.__name__ if module.startswith("keras.src.") else None
+    else:
+        module, registered = cls.__module__, registered or cls.__name__
+    return {"module": module, "class_name": cls.__name__,
+            "config": serialize_keras_object(obj.get_config()), "registered_name": registered}
 
 
 def _public_module(namespace):

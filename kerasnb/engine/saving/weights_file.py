@@ -5,8 +5,9 @@ layer, a model, the optimizer) gets an HDF5 group named by its path from the roo
 its variables sit in the sub-group ``vars`` (attribute ``name``: the object's name) as
 datasets ``"0"``, ``"1"``, ... (trainable ones first, each in creation order). Paths follow
 attributes: ``layers/<snake_case class name>[_k]`` for the layers of a Sequential or
-functional model, ``<attribute>`` for a layer held in an attribute, and
-``<attribute>/<snake_case class name>[_k]`` for layers in a list or dict attribute.
+functional model, ``<attribute>`` for a layer held in an attribute or property (public names
+win over private ones), and ``<attribute>/<snake_case class name>[_k]`` for layers in a list
+or dict attribute.
 
 Writes are atomic (a temp file in the same directory, then `os.replace`), and loading checks
 every layer before it assigns anything, so a failed load leaves the model untouched.
@@ -36,27 +37,34 @@ _base_attributes = {}   # kerasnb base class -> attribute names its constructor 
 # Where each object's variables live --------------------------------------------------------
 
 def _bookkeeping_attributes(obj):
-    """Attribute names set by kerasnb's own base class of `obj` (they are not children):
-    found once per base class by building a bare, explicitly named instance of it."""
+    """Names that kerasnb's own base class of `obj` has (they are never children): found once
+    per base class from ``dir()`` of a bare, explicitly named instance of it."""
     from kerasnb.engine.layers.input_layer import Input
     from kerasnb.engine.layers.layer import Layer
     from kerasnb.engine.models.functional import Functional
+    from kerasnb.engine.models.model import Model
     from kerasnb.engine.models.sequential import Sequential
-    base = next(cls for cls in (Functional, Sequential, Layer) if isinstance(obj, cls))
+    base = next(cls for cls in (Functional, Sequential, Model, Layer) if isinstance(obj, cls))
     if base not in _base_attributes:
         if base is Functional:
             probe_input = Input(shape=(1,), name="_weights_file_probe")
             probe = Functional(probe_input, probe_input, name="_weights_file_probe")
         else:
             probe = base(name="_weights_file_probe")
-        _base_attributes[base] = frozenset(vars(probe))
+        _base_attributes[base] = frozenset(dir(probe))
     return _base_attributes[base]
+
+
+def _attribute_order(name):
+    """Keras's visiting order: public names first, then private ones, each sorted."""
+    return (name.startswith("_"), name)
 
 
 def _children(obj, include_optimizer):
     """``(attribute, value)`` pairs of `obj` that may hold saveable objects, in Keras's order:
-    the graph layers first (Sequential, functional), then attributes sorted by name, then the
-    optimizer of a model (if `include_optimizer`)."""
+    the graph layers first (Sequential, functional), then every attribute and property that
+    `obj`'s kerasnb base class lacks (public names first), then the optimizer of a model (if
+    `include_optimizer`). A property that raises is passed over."""
     from kerasnb.engine.models.functional import Functional
     from kerasnb.engine.models.model import Model
     from kerasnb.engine.models.sequential import Sequential
@@ -64,10 +72,14 @@ def _children(obj, include_optimizer):
         yield "layers", obj.layers
     optimizer = getattr(obj, "optimizer", None) if isinstance(obj, Model) else None
     skip = _bookkeeping_attributes(obj)
-    attributes = vars(obj)
-    for name in sorted(attributes):
-        value = attributes[name]
-        if not name.startswith("__") and name not in skip and value is not optimizer:
+    for name in sorted(dir(obj), key=_attribute_order):
+        if name.startswith("__") or name in skip:
+            continue
+        try:
+            value = getattr(obj, name)
+        except Exception:  # noqa: BLE001 - a property that cannot be computed holds no state
+            continue
+        if value is not optimizer:
             yield name, value
     if optimizer is not None and include_optimizer:
         yield "optimizer", optimizer

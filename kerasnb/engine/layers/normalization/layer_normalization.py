@@ -28,6 +28,8 @@ class LayerNormalization(Layer):
         beta_initializer, gamma_initializer: initializers for the offset and factor.
         beta_regularizer, gamma_regularizer: optional penalties on them.
         beta_constraint, gamma_constraint: optional projections applied after updates.
+        **kwargs: base `Layer` arguments; ``rms_scaling=False`` (found in configs written by
+            Keras 3) is accepted, while Keras's deprecated ``rms_scaling=True`` is not supported.
 
     Example:
         >>> LayerNormalization()(np.array([[1.0, 3.0]])).shape
@@ -37,6 +39,9 @@ class LayerNormalization(Layer):
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):
+        if kwargs.pop("rms_scaling", False):
+            raise NotImplementedError("LayerNormalization(rms_scaling=True), deprecated in Keras 3, "
+                                      "is not supported; use `RMSNormalization` instead.")
         super().__init__(**kwargs)
         self.axis = check_axis(axis)
         self.epsilon = check_number("epsilon", epsilon)
