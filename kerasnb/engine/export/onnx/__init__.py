@@ -20,8 +20,11 @@ from onnx import helper
 from kerasnb.engine.export.onnx import math_ops, nn_ops, recurrent, registry, shape_ops  # noqa: F401
 from kerasnb.engine.export.onnx.graph import GraphBuilder
 from kerasnb.engine.export.onnx.tracing import trace
-from kerasnb.engine.layers.layer import Layer
-from kerasnb.engine.ops.op import flatten
+from kerasnb.engine import backend
+from kerasnb.engine.layers.layer import Layer, OpTracing
+from kerasnb.engine.models.functional import graph_nodes
+from kerasnb.engine.ops.op import _EMPTY_BODIES, flatten
+from kerasnb.engine.tensors import KerasTensor
 
 DEFAULT_OPSET = 18
 MIN_OPSET = 17
@@ -33,6 +36,56 @@ def _ir_version(opset):
         if default_opset >= opset:
             return ir
     return onnx.IR_VERSION
+
+
+def _translate(g, nodes, owner, problems):
+    """Translates `nodes` in order into `g`; untranslatable ones are listed in `problems`
+    (after the first problem, nodes are only checked, not translated)."""
+    for node in nodes:
+        translator, arguments = _translator(node)
+        if translator is None:
+            expanded = _decompose(node)
+            if expanded is None:
+                problems["missing"].append(_op_name(node) + _where(node, owner))
+                continue
+            inner_nodes, outputs = expanded
+            for inner in inner_nodes:
+                owner.setdefault(id(inner), owner.get(id(node)))
+            _translate(g, inner_nodes, owner, problems)
+            if not (problems["missing"] or problems["failed"]):
+                for tensor, value in zip(flatten(node.outputs), flatten(outputs)):
+                    g.bind(tensor, g.value(value, tensor.dtype))
+            continue
+        if problems["missing"] or problems["failed"]:
+            continue
+        g.scope = _scope(node, owner)
+        try:
+            result = translator(g, node.outputs, **arguments)
+        except NotImplementedError as exc:
+            problems["failed"].append(f"{_op_name(node)}{_where(node, owner)}: {exc}")
+            continue
+        results = result if isinstance(result, (list, tuple)) else [result]
+        for tensor, value in zip(flatten(node.outputs), results):
+            g.bind(tensor, value)
+
+
+def _decompose(node):
+    """The op graph of a composite op's own body (written with other ops) run on the node's
+    arguments: ``(nodes, outputs)``; None for native-only ops and layers."""
+    operation = node.operation
+    body = getattr(operation, "__wrapped__", None)
+    if isinstance(operation, Layer) or body is None or body.__code__.co_code in _EMPTY_BODIES:
+        return None
+    try:
+        with backend.evaluating("numpy"), OpTracing():
+            outputs = body(*node.args, **node.kwargs)
+        inputs = [t for t in flatten((node.args, node.kwargs)) if isinstance(t, KerasTensor)]
+        nodes = graph_nodes(inputs, [t for t in flatten(outputs) if isinstance(t, KerasTensor)])
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if len(flatten(outputs)) != len(flatten(node.outputs)):
+        return None
+    return nodes, outputs
 
 
 def _op_name(node):
@@ -103,27 +156,11 @@ def to_onnx(model, input_signature=None, opset_version=None):
     g = GraphBuilder(opset)
     for name, tensor in zip(traced.input_names, traced.inputs):
         g.add_input(name, tensor)
-    missing, failures = [], []
-    for node in traced.nodes:
-        translator, arguments = _translator(node)
-        if translator is None:
-            missing.append(_op_name(node) + _where(node, traced.owner))
-            continue
-        if missing or failures:
-            continue  # keep looking for untranslatable ops only
-        g.scope = _scope(node, traced.owner)
-        try:
-            result = translator(g, node.outputs, **arguments)
-        except NotImplementedError as exc:
-            failures.append(f"{_op_name(node)}{_where(node, traced.owner)}: {exc}")
-            continue
-        outputs = flatten(node.outputs)
-        results = result if isinstance(result, (list, tuple)) else [result]
-        for tensor, value in zip(outputs, results):
-            if value is not None:
-                g.bind(tensor, value)
-    if missing or failures:
-        details = ([f"no ONNX translation for {', '.join(_dedupe(missing))}"] if missing else []) + failures
+    problems = {"missing": [], "failed": []}
+    _translate(g, traced.nodes, traced.owner, problems)
+    if problems["missing"] or problems["failed"]:
+        missing = list(dict.fromkeys(problems["missing"]))
+        details = ([f"no ONNX translation for {', '.join(missing)}"] if missing else []) + problems["failed"]
         raise NotImplementedError(f"Cannot export model {model.name!r} to ONNX: " + "; ".join(details) + ".")
     for name, tensor in zip(traced.output_names, traced.outputs):
         g.add_output(name, tensor)
@@ -132,10 +169,6 @@ def to_onnx(model, input_signature=None, opset_version=None):
                               producer_name="kerasnb", ir_version=_ir_version(opset))
     onnx.checker.check_model(proto)
     return proto
-
-
-def _dedupe(items):
-    return list(dict.fromkeys(items))
 
 
 def write_atomically(filepath, data):
