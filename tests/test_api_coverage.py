@@ -29,6 +29,7 @@ NAMESPACES = {
     "keras.optimizers": "kerasnb.optimizers",
     "keras.optimizers.schedules": "kerasnb.optimizers.schedules",
     "keras.callbacks": "kerasnb.callbacks",
+    "keras.utils": "kerasnb.utils",
 }
 
 # Names whose issue has not landed yet: the preprocessing/augmentation family (issue 9), the
@@ -48,6 +49,8 @@ DEFERRED = {
         "FlaxLayer", "JaxLayer", "TFSMLayer", "TorchModuleWrapper",
     },
     "keras.callbacks": {"OrbaxCheckpoint"},
+    # FeatureSpace is built from the preprocessing layers (issue 9 part A), not landed yet.
+    "keras.utils": {"FeatureSpace"},
 }
 
 
