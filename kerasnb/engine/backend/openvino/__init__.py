@@ -1,36 +1,34 @@
-"""The OpenVINO backend (inference only).
+"""The OpenVINO backend: inference through compiled OpenVINO models.
 
-Registered and reported now; it runs compiled models once the export issue lands.
-Variables switched here are kept as NumPy arrays, so nothing is lost; ops raise
-``NotImplementedError`` naming the op.
+`model.predict`, `evaluate`, `predict_on_batch` and `test_on_batch` run the model's forward
+pass as an OpenVINO model compiled for the CPU (see `trainer`), translated from kerasnb's
+own graph via ONNX. Everything else runs on the host with the NumPy backend's
+implementation: eager `kerasnb.ops`, losses and metrics, custom `test_step`/`predict_step`
+overrides, and direct calls such as ``model(x)``. Tensors are NumPy arrays, so
+Variables switched here keep their values. There is no autodiff: `fit` raises.
+
+Example:
+    >>> kerasnb.config.set_backend("openvino")
+    >>> y = model.predict(x)          # compiled OpenVINO model
+    >>> kerasnb.ops.add(np.ones(2, "float32"), 1)   # host NumPy
+    array([2., 2.], dtype=float32)
 """
 
-import openvino
-
-from kerasnb.engine.backend.numpy.core import (  # noqa: F401  host storage is NumPy
+from kerasnb.engine.backend.numpy.core import (  # noqa: F401  host tensors are NumPy arrays
     Tensor, cast, convert_to_numpy, convert_to_tensor, dtype_of, is_tensor, shape)
+from kerasnb.engine.backend.numpy import (  # noqa: F401  eager ops run on host NumPy
+    conv, control, core, image, linalg, math, nn, numpy, random)
+from kerasnb.engine.backend.openvino import trainer
 
 NAME = "openvino"
 
 
 def devices():
-    return [d.lower() for d in openvino.Core().available_devices]
+    """OpenVINO's devices, e.g. ``['cpu']`` (the compiled models run on ``cpu``)."""
+    return [d.lower() for d in trainer.core().available_devices]
 
 
 def value_and_grad(fn, argnums=0, has_aux=False):
-    raise NotImplementedError("Gradients are not available on the openvino backend (inference only).")
-
-
-class _Unimplemented:
-    def __init__(self, family):
-        self.family = family
-
-    def __getattr__(self, name):
-        def missing(*args, **kwargs):
-            raise NotImplementedError(
-                f"`{name}` is not implemented on the openvino backend yet: it will run compiled "
-                "models for inference (see the export issue); use numpy, jax, torch or tensorflow.")
-        return missing
-
-
-numpy = nn = conv = math = linalg = image = random = core = control = _Unimplemented("ops")
+    raise NotImplementedError(
+        "Gradients are not available on the openvino backend (inference only); "
+        "use jax, torch or tensorflow.")
