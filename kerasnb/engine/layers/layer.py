@@ -422,6 +422,7 @@ class Layer:
             return
         if type(self).build is not Layer.build:
             shapes = self._build_shapes(args, kwargs)
+            self._build_shapes_dict = shapes  # what built it (exporters trace subclassed models with it)
             if list(shapes) == ["input_shape"]:
                 self.build(shapes["input_shape"])
             else:

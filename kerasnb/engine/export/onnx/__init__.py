@@ -17,7 +17,8 @@ import tempfile
 import onnx
 from onnx import helper
 
-from kerasnb.engine.export.onnx import math_ops, nn_ops, recurrent, registry, shape_ops  # noqa: F401
+from kerasnb.engine.export.onnx import (  # noqa: F401  (translators register on import)
+    math_ops, nn_ops, recurrent, registry, shape_ops, training_only)
 from kerasnb.engine.export.onnx.graph import GraphBuilder
 from kerasnb.engine.export.onnx.tracing import trace
 from kerasnb.engine import backend

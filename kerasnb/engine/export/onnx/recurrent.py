@@ -83,8 +83,8 @@ def recurrent_layer(g, out, layer, sequences, initial_state=None, mask=None, tra
     x = g.transpose(g.value(sequences, dtype), [1, 0, 2])  # (time, batch, features)
     if layer.go_backwards:
         x = g.node("Slice", [x, g.ints([-1]), g.ints([INT64_MIN]), g.ints([0]), g.ints([-1])], dtype)
-    w, r, b = (g.const(a.astype(np.dtype(dtype)), hint=f"{layer.name}/{n}")
-               for a, n in zip(_weights(cell, kind), ("W", "R", "B")))
+    names = (cell.kernel.path, cell.recurrent_kernel.path, cell.bias.path if cell.use_bias else f"{cell.path}/bias")
+    w, r, b = (g.const(a.astype(np.dtype(dtype)), hint=name) for a, name in zip(_weights(cell, kind), names))
     inputs = [x, w, r, b, ""]
     states = [] if initial_state is None else flatten(initial_state)
     inputs += [g.unsqueeze(g.value(s, dtype), [0]) for s in states]

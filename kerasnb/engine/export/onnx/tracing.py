@@ -96,9 +96,21 @@ def _call_arguments(model, input_signature):
     if inputs:
         fresh = [_fresh_batch(t) for t in inputs]
         return (fresh[0] if len(fresh) == 1 else fresh,)
+    shapes = getattr(model, "_build_shapes_dict", None)
+    if shapes:  # a subclassed model, traced with the shapes it was built with
+        return tuple(_from_shapes(s, model.compute_dtype) for s in shapes.values())
     raise ValueError(
-        f"Cannot tell the input shapes of model {model.name!r}: it has no `inputs` (a subclassed "
-        "model). Pass `input_signature`, e.g. [keras.InputSpec(shape=(None, 8), dtype='float32')].")
+        f"Cannot tell the input shapes of model {model.name!r}: it has no `inputs` and was never "
+        "called. Pass `input_signature`, e.g. [keras.InputSpec(shape=(None, 8), dtype='float32')].")
+
+
+def _from_shapes(shapes, dtype):
+    """Fresh KerasTensors (dynamic batch, `dtype`) for a build-shape structure."""
+    if isinstance(shapes, dict):
+        return {k: _from_shapes(v, dtype) for k, v in shapes.items()}
+    if isinstance(shapes, (list, tuple)) and shapes and not all(d is None or isinstance(d, int) for d in shapes):
+        return type(shapes)(_from_shapes(s, dtype) for s in shapes)
+    return _fresh_batch(KerasTensor(tuple(shapes), dtype))
 
 
 def _unique(names):
