@@ -15,6 +15,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import os
+import sys
 import threading
 import time
 import weakref
@@ -41,10 +42,37 @@ class _State:
     modules = {}
     scoped = False     # True inside evaluating(): ops run elsewhere, Variables stay put
     busy = 0           # > 0 while fit() or another backend-bound job runs
+    evaluations = 0    # evaluating() blocks open in any thread
     lock = threading.Lock()
 
 
 _state = _State()
+_THREAD_FIELDS = {"name": None, "module": None, "scoped": False}  # and their defaults
+_thread = threading.local()  # this thread's evaluating() values, shadowing _state's
+_MISSING = object()
+
+
+class _ThreadView:
+    """Data descriptor put on `_State` while some thread is inside `evaluating()`: the
+    thread that evaluates reads its own `name`/`module`/`scoped`, every other thread the
+    process-wide values. Removed again when the last block closes, so that op dispatch
+    reads a plain attribute (no thread-local lookup) the rest of the time."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = _thread.__dict__.get(self.field, _MISSING)
+        if value is _MISSING:
+            return obj.__dict__.get(self.field, _THREAD_FIELDS[self.field])
+        return value
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.field] = value
+
+
 native_types = {int, float, bool, complex}  # grows with each loaded backend's tensor types
 _live_variables = weakref.WeakValueDictionary()  # id -> Variable; no __eq__ calls
 
@@ -215,16 +243,63 @@ def use_backend(name):
 
 @contextlib.contextmanager
 def evaluating(name):
-    """Runs ops on backend `name` for a moment without moving any Variable.
+    """Runs ops on backend `name` for a moment, in this thread only, without moving any
+    Variable (they are read as tensors of `name`; the session's backend is unchanged).
 
-    Used by symbolic rules that evaluate the NumPy reference on placeholder arrays.
+    Other threads keep dispatching to the active backend meanwhile. Used by symbolic rules
+    that evaluate the NumPy reference on placeholder arrays, and by preprocessing layers
+    that run on TensorFlow inside `tf.data` pipelines whatever the active backend is.
+
+    Example:
+        >>> with evaluating("numpy") as module:
+        ...     current()
+        'numpy'
     """
-    saved = _state.name, _state.module, _state.scoped
-    _state.name, _state.module, _state.scoped = name, load(name), True
+    module = load(name)
+    own = _thread.__dict__
+    saved = {field: own[field] for field in _THREAD_FIELDS if field in own}
+    with _state.lock:
+        if _state.evaluations == 0:
+            for field in _THREAD_FIELDS:
+                setattr(_State, field, _ThreadView(field))
+        _state.evaluations += 1
+    own.update(name=name, module=module, scoped=True)
     try:
-        yield _state.module
+        yield module
     finally:
-        _state.name, _state.module, _state.scoped = saved
+        for field in _THREAD_FIELDS:
+            own.pop(field, None)
+        own.update(saved)
+        with _state.lock:
+            _state.evaluations -= 1
+            if _state.evaluations == 0:
+                for field, default in _THREAD_FIELDS.items():
+                    setattr(_State, field, default)
+
+
+def in_tf_graph():
+    """True while TensorFlow traces a graph in this thread (`tf.function`, a `tf.data` map);
+    False when TensorFlow was never imported.
+
+    Example:
+        >>> in_tf_graph()
+        False
+    """
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and hasattr(tf, "executing_eagerly") and not tf.executing_eagerly()
+
+
+def outside_tf_graph():
+    """A context that lifts out of a TensorFlow graph being traced (`tf.init_scope`), so that
+    state made inside it (e.g. a layer's weights) is concrete; a no-op outside graphs.
+
+    Example:
+        >>> with outside_tf_graph():
+        ...     pass
+    """
+    if in_tf_graph():
+        return sys.modules["tensorflow"].init_scope()
+    return contextlib.nullcontext()
 
 
 def available():

@@ -13,3 +13,4 @@ from kerasnb.engine.layers.normalization import *  # noqa: F401,F403
 from kerasnb.engine.layers.merging import *  # noqa: F401,F403
 from kerasnb.engine.layers.attention import *  # noqa: F401,F403
 from kerasnb.engine.layers.rnn import *  # noqa: F401,F403
+from kerasnb.engine.layers.preprocessing import *  # noqa: F401,F403

@@ -1,0 +1,51 @@
+"""`DataLayer`: the base of preprocessing and augmentation layers.
+
+A data layer runs in three places with one `call`, written against `kerasnb.ops`:
+
+* eagerly on arrays or tensors, and inside a model, on the active backend;
+* inside a ``tf.data`` pipeline (``dataset.map(layer)``) whatever the active backend is.
+  There the inputs are symbolic TensorFlow tensors, so the call runs its ops on TensorFlow
+  through `backend.evaluating("tensorflow")`: a thread-local dispatch override. The
+  session's backend is not switched (no Variable moves, other threads are unaffected);
+  the layer's Variables are read as TensorFlow constants for the traced graph.
+
+Weights are created outside the traced graph (`backend.outside_tf_graph`), so a layer first
+called inside ``tf.data`` still holds concrete state afterwards.
+
+Example:
+    >>> class AddOne(DataLayer):
+    ...     def call(self, inputs):
+    ...         return ops.add(inputs, 1.0)
+    >>> dataset = tf.data.Dataset.from_tensor_slices(np.zeros((4, 2), "float32"))
+    >>> dataset = dataset.map(AddOne())  # runs on TensorFlow, even under the jax backend
+"""
+
+from kerasnb.engine import backend
+from kerasnb.engine.layers.layer import Layer
+from kerasnb.engine.ops.op import has_symbolic
+
+
+class DataLayer(Layer):
+    """A layer usable in models on every backend and inside ``tf.data`` pipelines.
+
+    Subclasses write `call` with `kerasnb.ops` as usual.
+
+    Example:
+        >>> class Double(DataLayer):
+        ...     def call(self, inputs):
+        ...         return ops.multiply(inputs, 2)
+        >>> Double()(np.ones((2, 2))).shape
+        (2, 2)
+    """
+
+    def __call__(self, *args, **kwargs):
+        if not args or has_symbolic(args, kwargs) or not backend.in_tf_graph():
+            return super().__call__(*args, **kwargs)
+        if not self.built:
+            with backend.outside_tf_graph():
+                self._maybe_build(args, kwargs)
+        if backend.current() == "tensorflow":
+            return super().__call__(*args, **kwargs)
+        with backend.evaluating("tensorflow"):
+            return super().__call__(*args, **kwargs)
+
