@@ -30,6 +30,7 @@ NAMESPACES = {
     "keras.optimizers.schedules": "kerasnb.optimizers.schedules",
     "keras.callbacks": "kerasnb.callbacks",
     "keras.utils": "kerasnb.utils",
+    "keras.export": "kerasnb.export",
 }
 
 # Names whose issue has not landed yet: the preprocessing/augmentation family (issue 9), the

@@ -13,6 +13,7 @@ Example:
 
 import contextlib
 import functools
+import inspect
 import os
 import shutil
 import uuid
@@ -165,7 +166,7 @@ class ExportArchive:
         if isinstance(owner, Layer) and owner.built:
             self.track(owner)
         arguments = list(input_signature) if isinstance(input_signature, (list, tuple)) else [input_signature]
-        specs = tree.map_structure(_tf_spec, arguments)
+        specs = [_tf_specs(argument, name) for argument, name in zip(arguments, _argument_names(fn, len(arguments)))]
 
         def endpoint(*args):
             return self._run(fn, args)
@@ -273,11 +274,26 @@ class ExportArchive:
             raise ValueError(f"The name {name!r} is already taken in this archive.")
 
 
-def _tf_spec(spec):
+def _argument_names(fn, count):
+    """Names for `count` positional arguments of `fn`: its parameters' (``args_i`` beyond)."""
+    try:
+        parameters = inspect.signature(fn.call if isinstance(fn, Layer) else fn).parameters.values()
+    except (TypeError, ValueError):
+        parameters = ()
+    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return [names[i] if i < len(names) else f"args_{i}" for i in range(count)]
+
+
+def _tf_specs(structure, name):
+    """`structure` with `tf.TensorSpec` leaves; unnamed leaves are named after the argument
+    (and their position in it: ``inputs_0``, ``inputs_ids``)."""
     import tensorflow as tf
 
-    spec = to_input_spec(spec)
-    return tf.TensorSpec(spec.shape, tf.as_dtype(spec.dtype), name=spec.name)
+    leaves = []
+    for path, spec in tree.flatten_with_path(structure):
+        spec = to_input_spec(spec, name="_".join([name, *map(str, path)]))
+        leaves.append(tf.TensorSpec(spec.shape, tf.as_dtype(spec.dtype), name=spec.name))
+    return tree.pack_sequence_as(structure, leaves)
 
 
 def _describe(name, concrete):
