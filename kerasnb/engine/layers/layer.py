@@ -538,6 +538,15 @@ class Layer:
         layer node is recorded, for layers that `tracing.keep`); no inbound node is added."""
         if self._call_has_training:
             kwargs["training"] = False
+        if args and self.autocast:  # as `_convert_inputs` does for real tensors
+            from kerasnb.engine.ops.core import cast
+            target = self.compute_dtype
+
+            def autocast(x):
+                if isinstance(x, KerasTensor) and x.dtype != target and dtypes.is_float(x.dtype):
+                    return cast(x, target)
+                return x
+            args = (pack(args[0], [autocast(x) for x in flatten(args[0])]),) + tuple(args[1:])
         with _CallContext(False):
             self._maybe_build(args, kwargs)
             if tracing.keep(self):

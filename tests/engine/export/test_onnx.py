@@ -339,3 +339,24 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         model.export(str(path), format="onnx", verbose=False)
     assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["model.onnx"]
+
+
+def test_mixed_precision_layers_compute_in_their_dtype():
+    inputs = keras.Input((4,))
+    hidden = layers.Dense(8, activation="relu", dtype="mixed_float16")(inputs)
+    hidden = layers.LayerNormalization(dtype="mixed_float16")(hidden)
+    model = keras.Model(inputs, [hidden, layers.Dense(2, dtype="float32")(hidden)])
+    proto = to_onnx(model)
+    got = run_onnx(proto, data((3, 4)))
+    assert [g.dtype for g in got] == [np.float16, np.float32]
+    for g, e in zip(got, model.predict(data((3, 4)), verbose=0)):
+        np.testing.assert_allclose(g.astype("float32"), np.asarray(e, "float32"), atol=5e-4)
+
+
+def test_nested_and_shared_layers():
+    shared = layers.Dense(4, activation="tanh")
+    block = keras.Sequential([layers.Dense(4), layers.LayerNormalization()])
+    a, b = keras.Input((4,)), keras.Input((4,))
+    merged = layers.Concatenate()([block(shared(a)), shared(b)])
+    model = keras.Model([a, b], layers.Dense(1)(merged))
+    assert_matches_predict(model, [data((3, 4), 1), data((3, 4), 2)])
