@@ -520,7 +520,7 @@ def _make_runner(model, kind, cache):
     module, frozen = backend.get(), FrozenStructure()
     forward = getattr(module.trainer, "compiled_forward", None)  # inference-only backends
     if forward is not None and kind != "train" and not model.run_eagerly:
-        installed = (model, forward(model))
+        installed = (model, forward(model, kind))
 
         def run_forward(batches):
             token = _installed_forward.set(installed)

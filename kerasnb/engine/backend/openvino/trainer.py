@@ -38,8 +38,15 @@ def compile_step(fn, jit_compile=False, donate_state=True):
     return fn
 
 
-def compiled_forward(model):
+def compiled_forward(model, kind="predict"):
     """``forward(x) -> outputs``: `model`'s inference pass run by compiled OpenVINO models.
+
+    Args:
+        model: a kerasnb model.
+        kind: ``"predict"``, or ``"test"`` for `test_step`, which also reads the losses that
+            layers add during a call (``add_loss``, ``activity_regularizer``): a compiled
+            model computes none, so for a model with such layers it raises
+            `NotImplementedError` naming them.
 
     Outputs are NumPy arrays in the structure that ``model(x)`` returns. One forward
     object per model, kept while the model lives. Calling it raises `NotImplementedError`
@@ -52,16 +59,17 @@ def compiled_forward(model):
     forward = _forwards.get(model)
     if forward is None:
         forward = _forwards[model] = _CompiledForward(model)
-    return forward
+    return forward.for_test_step if kind == "test" else forward
 
 
 class _Compiled:
     """One compiled OpenVINO model: its input ports (in the order of the flat model inputs)
     and their NumPy dtypes, its output ports, and the structure the outputs are packed in."""
 
-    def __init__(self, compiled, inputs, outputs, structure):
+    def __init__(self, compiled, inputs, outputs, structure, loss_layers):
         self.compiled, self.inputs, self.outputs, self.structure = compiled, inputs, outputs, structure
         self.dtypes = [port.get_element_type().to_dtype() for port in inputs]
+        self.loss_layers = loss_layers  # names of layers that add losses during a call
 
 
 class _CompiledForward:
@@ -75,13 +83,29 @@ class _CompiledForward:
         self._layers, self._variables, self._versions = (), [], ()
 
     def __call__(self, x):
+        return self._run(self._entry(x), x)
+
+    def for_test_step(self, x):
+        entry = self._entry(x)
+        if entry.loss_layers:
+            raise NotImplementedError(
+                f"evaluate() on the openvino backend runs a compiled OpenVINO model, which does "
+                f"not compute the losses that layers {entry.loss_layers} add during a call "
+                "(add_loss, activity_regularizer); evaluate this model on the numpy backend.")
+        return self._run(entry, x)
+
+    def _entry(self, x):
         model = self._model()
         self._drop_if_changed(model)
-        leaves = tree.flatten(x)
-        signature = tuple((tuple(np.shape(a))[1:], np.asarray(a).dtype.str) for a in leaves)
+        signature = tuple((tuple(np.shape(a))[1:], np.asarray(a).dtype.str) for a in tree.flatten(x))
         entry = self._compiled.get(signature)
         if entry is None:
             entry = self._compiled[signature] = _compile(model, x)
+        return entry
+
+    @staticmethod
+    def _run(entry, x):
+        leaves = tree.flatten(x)
         inputs = {port: np.ascontiguousarray(a, dtype)
                   for port, a, dtype in zip(entry.inputs, leaves, entry.dtypes)}
         results = entry.compiled(inputs, share_inputs=True)
@@ -119,5 +143,23 @@ def _compile(model, x):
         ov_model, DEVICE, {openvino.properties.hint.inference_precision: openvino.Type.f32})
     inputs = [compiled.input(name) for name in names]
     outputs = [compiled.output(o.name) for o in proto.graph.output]
-    structure = model.compute_output_spec(signature)
-    return _Compiled(compiled, inputs, outputs, structure)
+    structure, loss_layers = _traced_call(model, signature)
+    return _Compiled(compiled, inputs, outputs, structure, loss_layers)
+
+
+def _traced_call(model, signature):
+    """`model`'s outputs on KerasTensors `signature`, traced as `to_onnx` traces it (no layer
+    records a node), and the names of the layers that add losses during a call. Clears the
+    losses of the last call."""
+    from kerasnb.engine import backend
+    from kerasnb.engine.export.onnx import registry
+    from kerasnb.engine.layers.layer import OpTracing
+
+    model._clear_losses()
+    whole = OpTracing(keep=lambda layer: registry.layer_translator(layer) is not None)
+    with backend.evaluating("numpy"), whole:
+        outputs = model(signature)
+    loss_layers = [layer.name for layer in model._flatten_layers()
+                   if layer._losses or layer.activity_regularizer is not None]
+    model._clear_losses()
+    return outputs, loss_layers
