@@ -360,3 +360,67 @@ def test_nested_and_shared_layers():
     merged = layers.Concatenate()([block(shared(a)), shared(b)])
     model = keras.Model([a, b], layers.Dense(1)(merged))
     assert_matches_predict(model, [data((3, 4), 1), data((3, 4), 2)])
+
+
+def test_every_translator_takes_its_ops_arguments():
+    import inspect
+
+    from kerasnb.engine.export.onnx import registry
+    from kerasnb.engine.ops import conv, core, image, linalg, math, nn, nn_stats
+    from kerasnb.engine.ops import numpy as knp
+    found = {}
+    for module in (knp, nn, math, linalg, image, core, conv, nn_stats):
+        found.update({v.__name__: v for v in vars(module).values() if callable(v) and hasattr(v, "rule")})
+    assert set(registry.OPS) <= set(found)
+    for name, translator in registry.OPS.items():
+        accepted = inspect.signature(translator).parameters
+        if any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+            continue
+        assert set(inspect.signature(found[name]).parameters) <= set(accepted), name
+
+
+# Ops called directly (in a Lambda), for translators no layer above reaches: (fn, input shape).
+OPS = {
+    "floor_divide_mod": (lambda x: ops.floor_divide(x, 0.7) + ops.mod(x, 0.7), (5,)),
+    "int_floor_divide_mod": (lambda x: ops.cast(ops.floor_divide(ops.cast(x * 10, "int32"), 3)
+                                                + ops.mod(ops.cast(x * 10, "int32"), 3), "float32"), (5,)),
+    "var_std": (lambda x: ops.var(x, axis=1) + ops.std(x, axis=-1, keepdims=True)[:, 0], (3, 4)),
+    "argmax_argmin": (lambda x: ops.cast(ops.argmax(x, axis=-1) - ops.argmin(x, axis=1), "float32"), (6,)),
+    "cumsum": (lambda x: ops.cumsum(x, axis=1), (5,)),
+    "tensordot": (lambda x: ops.tensordot(x, ops.ones((4, 3)), axes=([2], [0])), (2, 4)),
+    "outer_reshape": (lambda x: ops.reshape(ops.outer(x[0], x[1]), (1, -1)), (3,)),
+    "split_stack": (lambda x: ops.stack(ops.split(x, 2, axis=-1)[::-1], axis=1), (6,)),
+    "unstack_concat": (lambda x: ops.concatenate(ops.unstack(x, axis=1), axis=-1), (3, 2)),
+    "tile_broadcast": (lambda x: ops.tile(x, (1, 2)) + ops.broadcast_to(ops.ones((1, 6)), (1, 6)), (3,)),
+    "take_along_axis": (lambda x: ops.take_along_axis(x, ops.argsort(ops.ones((1, 4))) * 0 + 1, axis=1), (4,)),
+    "take_flat": (lambda x: ops.take(x, [[0, 2], [1, 1]], axis=1), (3,)),
+    "get_item_mixed": (lambda x: x[:, None, ::2, -1] + x[..., 1:2, 0][:, None], (4, 3)),
+    "get_item_negative_step": (lambda x: x[:, ::-1, 1], (4, 3)),
+    "moveaxis_flip_squeeze": (lambda x: ops.squeeze(ops.flip(ops.moveaxis(x, 1, 2), axis=1)[:, :, :1], -1), (2, 3)),
+    "where_clip_isfinite": (lambda x: ops.where(ops.isfinite(x) & (x > 0), ops.clip(x, 0.1, 0.5), -x), (5,)),
+    "logsumexp_prod_minmax": (lambda x: ops.logsumexp(x, axis=-1) + ops.prod(x, axis=-1)
+                              + ops.max(x, axis=-1, initial=0.5) - ops.min(x, axis=1), (4,)),
+    "any_all": (lambda x: ops.cast(ops.any(x > 1, axis=-1), "float32") + ops.cast(ops.all(x > -1), "float32"), (4,)),
+    "one_hot": (lambda x: ops.one_hot(ops.cast(x * 2, "int32"), 4), (3,)),
+    "normalize_l2": (lambda x: ops.normalize(x, axis=-1), (4,)),
+    "celu_glu_shrinks": (lambda x: ops.celu(x, 0.5) + ops.tanh_shrink(x) + ops.soft_shrink(x) + ops.hard_shrink(x)
+                         + ops.hard_tanh(x) + ops.log_sigmoid(x) + ops.sparse_plus(x) + ops.sparse_sigmoid(x)
+                         + ops.squareplus(x) + ops.threshold(x, 0.1, -1.0) + ops.glu(ops.tile(x, (1, 2))), (4,)),
+    "rounding": (lambda x: ops.round(x, 1) + ops.round(x) + ops.floor(x) + ops.ceil(x) + ops.sign(x), (6,)),
+    "trigonometry": (lambda x: ops.sin(x) + ops.cos(x) + ops.arctan(x) + ops.sinh(x) + ops.log1p(ops.abs(x))
+                     + ops.expm1(x) + ops.log2(ops.abs(x) + 1) + ops.log10(ops.abs(x) + 1), (5,)),
+    "softmax_multi_axis": (lambda x: ops.softmax(x, axis=(1, 2)) + ops.log_softmax(x, axis=1), (2, 3)),
+    "pad_reflect": (lambda x: ops.pad(x, ((0, 0), (2, 1)), mode="reflect"), (4,)),
+    "pad_constant": (lambda x: ops.pad(x, ((0, 0), (1, 1)), constant_values=3.0), (4,)),
+    "full_like_einsum": (lambda x: ops.einsum("bi,bj->bij", x, ops.full_like(x, 2.0) + ops.zeros_like(x)), (3,)),
+    "resize_bicubic": (lambda x: ops.image.resize(x, (5, 3), interpolation="bicubic"), (3, 4, 2)),
+    "repeat_middle_axis": (lambda x: ops.repeat(x, 2, axis=1), (3, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_op_matches_predict(name):
+    fn, shape = OPS[name]
+    inputs = keras.Input(shape)
+    model = keras.Model(inputs, layers.Lambda(fn)(inputs))
+    assert_matches_predict(model, data((2,) + shape, seed=len(name)))

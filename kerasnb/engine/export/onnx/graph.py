@@ -199,13 +199,6 @@ class GraphBuilder:
             pieces.append(self.ints(run))
         return pieces[0] if len(pieces) == 1 else self.node("Concat", pieces, "int64", axis=0)
 
-    def target_shape(self, source, static):
-        """A shape vector for `static` (a tuple with None dims): known dims as constants,
-        unknown dim i read from dim i of value `source` (same-rank results such as
-        elementwise or repeat along another axis)."""
-        return self.shape_vector([d if d is not None else self.dim(source, i)
-                                  for i, d in enumerate(static)])
-
     # Common node patterns ------------------------------------------------------------
 
     def reduce(self, op_type, name, axes, dtype, keepdims=False):

@@ -26,14 +26,14 @@ UNARY = {
     "arcsin": "Asin", "arccos": "Acos", "arctan": "Atan", "sinh": "Sinh", "cosh": "Cosh",
     "arcsinh": "Asinh", "arccosh": "Acosh", "arctanh": "Atanh", "erf": "Erf",
     "reciprocal": "Reciprocal", "softplus": "Softplus", "softsign": "Softsign",
-    "logical_not": "Not", "round": "Round", "isnan": "IsNaN", "stop_gradient": "Identity",
-    "copy": "Identity", "bitwise_not": "BitwiseNot", "bitwise_invert": "BitwiseNot",
+    "logical_not": "Not", "isnan": "IsNaN", "copy": "Identity", "bitwise_not": "BitwiseNot",
+    "bitwise_invert": "BitwiseNot",
 }
 BINARY = {
     "add": "Add", "subtract": "Sub", "multiply": "Mul", "divide": "Div", "true_divide": "Div",
     "maximum": "Max", "minimum": "Min", "fmax": "Max", "fmin": "Min", "power": "Pow",
-    "bitwise_and": "BitwiseAnd", "bitwise_or": "BitwiseOr", "bitwise_xor": "BitwiseXor",
 }
+BITWISE = {"bitwise_and": "BitwiseAnd", "bitwise_or": "BitwiseOr", "bitwise_xor": "BitwiseXor"}
 COMPARE = {
     "greater": "Greater", "greater_equal": "GreaterOrEqual", "less": "Less",
     "less_equal": "LessOrEqual", "equal": "Equal", "logical_and": "And", "logical_or": "Or",
@@ -43,7 +43,7 @@ LOGICAL = ("logical_and", "logical_or", "logical_xor", "logical_not")
 
 
 def _unary(op_type):
-    def translate(g, out, x, **ignored):
+    def translate(g, out, x):
         return g.node(op_type, [g.value(x, out.dtype)], out.dtype)
     return translate
 
@@ -67,6 +67,32 @@ for _name, _op_type in BINARY.items():
     translates(_name)(_binary(_op_type))
 for _name, _op_type in COMPARE.items():
     translates(_name)(_compare(_op_type, _name in LOGICAL))
+
+
+def _bitwise(op_type):
+    def translate(g, out, x, y):
+        return g.node(op_type, [g.value(x, out.dtype), g.value(y, out.dtype)], out.dtype)
+    return translate
+
+
+for _name, _op_type in BITWISE.items():
+    translates(_name)(_bitwise(_op_type))
+
+
+@translates("stop_gradient")
+def stop_gradient(g, out, variable):
+    return g.value(variable, out.dtype)
+
+
+@translates("round")
+def round_(g, out, x, decimals=0):
+    v = g.value(x, out.dtype)
+    if decimals == 0:
+        return g.node("Round", [v], out.dtype)
+    if not dtypes.is_float(out.dtype):
+        raise NotImplementedError("`round` of integers with `decimals`")
+    factor = scalar(g, 10.0 ** decimals, out.dtype)
+    return g.node("Div", [g.node("Round", [g.node("Mul", [v, factor], out.dtype)], out.dtype), factor], out.dtype)
 
 
 def scalar(g, value, dtype):
@@ -186,6 +212,48 @@ def selu(g, out, x):
 @translates("leaky_relu")
 def leaky_relu(g, out, x, negative_slope=0.2):
     return g.node("LeakyRelu", [_float_in(g, out, x)], out.dtype, alpha=float(negative_slope))
+
+
+@translates("sparse_plus")
+def sparse_plus(g, out, x):
+    v = _float_in(g, out, x)
+    one = scalar(g, 1, out.dtype)
+    shifted = g.node("Add", [g.node("Clip", [v, scalar(g, -1, out.dtype), one], out.dtype), one], out.dtype)
+    smooth = g.node("Div", [g.node("Mul", [shifted, shifted], out.dtype), scalar(g, 4, out.dtype)], out.dtype)
+    return g.node("Where", [g.node("GreaterOrEqual", [v, one], "bool"), v, smooth], out.dtype)
+
+
+@translates("sparse_sigmoid")
+def sparse_sigmoid(g, out, x):
+    v = _float_in(g, out, x)
+    half = g.node("Mul", [g.node("Add", [v, scalar(g, 1, out.dtype)], out.dtype), scalar(g, 0.5, out.dtype)],
+                  out.dtype)
+    return g.node("Clip", [half, scalar(g, 0, out.dtype), scalar(g, 1, out.dtype)], out.dtype)
+
+
+@translates("squareplus")
+def squareplus(g, out, x, b=4):
+    v = _float_in(g, out, x)
+    root = g.node("Sqrt", [g.node("Add", [g.node("Mul", [v, v], out.dtype), scalar(g, b, out.dtype)], out.dtype)],
+                  out.dtype)
+    return g.node("Mul", [g.node("Add", [v, root], out.dtype), scalar(g, 0.5, out.dtype)], out.dtype)
+
+
+@translates("threshold")
+def threshold(g, out, x, threshold, default_value):
+    v = g.value(x, out.dtype)
+    keep = g.node("Greater", [v, g.value(threshold, out.dtype)], "bool")
+    return g.node("Where", [keep, v, g.value(default_value, out.dtype)], out.dtype)
+
+
+@translates("glu")
+def glu(g, out, x, axis=-1):
+    v = _float_in(g, out, x)
+    half = shape_of(out)[axis]
+    if half is None:
+        raise NotImplementedError("`glu` along an axis of unknown size")
+    a, b = g.node("Split", [v, g.ints([half, half])], out.dtype, outputs=2, axis=int(axis))
+    return g.node("Mul", [a, g.node("Sigmoid", [b], out.dtype)], out.dtype)
 
 
 @translates("tanh_shrink")

@@ -201,10 +201,17 @@ def take(g, out, x, indices, axis=None):
 
 @translates("take_along_axis")
 def take_along_axis(g, out, x, indices, axis=None):
-    v = g.value(x, out.dtype)
+    v, index = g.value(x, out.dtype), g.value(indices, "int64")
     if axis is None:
         v, axis = g.reshape(v, (-1,)), 0
-    return g.node("GatherElements", [v, g.value(indices, "int64")], out.dtype, axis=int(axis))
+    elif shape_of(indices) != shape_of(out):  # NumPy broadcasts the other axes of the indices
+        axis = canonical_axis(axis, _rank(x))
+        target = [d if d is not None and i != axis else (-1 if i == axis else None)
+                  for i, d in enumerate(shape_of(out))]
+        parts = [g.dim(v, i) if d is None else (shape_of(indices)[i] if d == -1 else d)
+                 for i, d in enumerate(target)]
+        index = g.node("Expand", [index, g.shape_vector(parts)], "int64")
+    return g.node("GatherElements", [v, index], out.dtype, axis=int(axis))
 
 
 def _normalize_key(key, ndim):
