@@ -1,9 +1,11 @@
 """ONNX export, translated from kerasnb's own op graph with the `onnx` package.
 
-The model is traced into ops (`tracing`), each op (or recurrent layer) is translated to
-ONNX nodes by its registered translator (`math_ops`, `nn_ops`, `shape_ops`, `recurrent`),
-weights become initializers named by their variable paths, and the batch dim stays
-dynamic. The same model gives the same file from every backend.
+The model is traced into ops (`tracing`); each op (or recurrent layer) is translated to
+ONNX nodes by its registered translator (`math_ops`, `nn_ops`, `shape_ops`, `recurrent`,
+`training_only`), and a composite op with no translator is replaced by the op graph of its
+own body. Weights become initializers (named by their variable paths where they are used
+as is), and the batch dim stays dynamic. The same model gives the same file from every
+backend.
 
 Example:
     >>> proto = to_onnx(model)            # an onnx.ModelProto
@@ -12,19 +14,19 @@ Example:
 
 import inspect
 import os
-import tempfile
 
 import onnx
 from onnx import helper
 
+from kerasnb.engine import backend
 from kerasnb.engine.export.onnx import (  # noqa: F401  (translators register on import)
     math_ops, nn_ops, recurrent, registry, shape_ops, training_only)
 from kerasnb.engine.export.onnx.graph import GraphBuilder
 from kerasnb.engine.export.onnx.tracing import trace
-from kerasnb.engine import backend
 from kerasnb.engine.layers.layer import Layer, OpTracing
 from kerasnb.engine.models.functional import graph_nodes
 from kerasnb.engine.ops.op import _EMPTY_BODIES, flatten
+from kerasnb.engine.saving.weights_file import atomic_output
 from kerasnb.engine.tensors import KerasTensor
 
 DEFAULT_OPSET = 18
@@ -172,20 +174,6 @@ def to_onnx(model, input_signature=None, opset_version=None):
     return proto
 
 
-def write_atomically(filepath, data):
-    """Writes bytes `data` to `filepath` through a temporary file in the same folder."""
-    folder = os.path.dirname(os.path.abspath(filepath))
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(filepath))
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, filepath)
-    except BaseException:
-        if os.path.exists(temp):
-            os.remove(temp)
-        raise
-
-
 def export(model, filepath, verbose=None, input_signature=None, opset_version=None, **kwargs):
     """Writes `model` as an ONNX file (see `to_onnx`); nothing is written if translation fails.
 
@@ -196,7 +184,8 @@ def export(model, filepath, verbose=None, input_signature=None, opset_version=No
         raise TypeError(f"ONNX export got unexpected keyword arguments {sorted(kwargs)}.")
     filepath = os.fspath(filepath)
     proto = to_onnx(model, input_signature=input_signature, opset_version=opset_version)
-    write_atomically(filepath, proto.SerializeToString())
+    with atomic_output(filepath, overwrite=True) as temp_path, open(temp_path, "wb") as file:
+        file.write(proto.SerializeToString())
     if verbose or verbose is None:
         print(f"Saved artifact at '{filepath}'.")
     return filepath
