@@ -95,7 +95,7 @@ class ExportArchive:
         self._root = _root_class()()
         self._root.resources = []
         self._mirrors = {}     # id(Variable) -> (Variable, tf.Variable)
-        self._tracked = []     # Variables of tracked layers, in order
+        self._tracked = {}     # id(Variable) -> Variable of a tracked layer, in order
         self._endpoints = {}   # name -> tf.function
 
     def track(self, resource):
@@ -112,10 +112,10 @@ class ExportArchive:
                 raise ValueError(f"`track` needs a built layer; {resource.name!r} is not built yet "
                                  "(call it on data or `build` it first).")
             for variable in resource.variables:
-                if id(variable) not in {id(v) for v in self._tracked}:
+                if id(variable) not in self._tracked:
                     self._mirror(variable)
-                    self._tracked.append(variable)
-            mirrors = [self._mirrors[id(v)][1] for v in self._tracked]
+                    self._tracked[id(variable)] = variable
+            mirrors = [self._mirrors[key][1] for key in self._tracked]
             self._root.variables = mirrors
             self._root.trainable_variables = [m for m in mirrors if m.trainable]
             self._root.non_trainable_variables = [m for m in mirrors if not m.trainable]
