@@ -1,5 +1,5 @@
-"""`.weights.h5` and `.keras` files: layout vs Keras 3, round trips across backends, checks on
-mismatching, corrupt and foreign files, and atomic writes."""
+"""`.weights.h5` and `.keras` files: round trips across backends, checks on mismatching,
+corrupt and foreign files, and atomic writes (interop with real Keras: test_keras_interop.py)."""
 
 import json
 import os
@@ -9,7 +9,6 @@ import h5py
 import numpy as np
 import pytest
 
-import kerasnb
 from kerasnb import Input, Model, Sequential, layers, saving
 from kerasnb.engine import backend as engine_backend
 from kerasnb.engine.saving import model_file, weights_file
@@ -98,83 +97,6 @@ def same_weights(left, right):
 
 def scratch_files(directory):
     return sorted(os.listdir(directory))
-
-
-# Layout and interop with Keras 3 ------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "numpy")
-    import keras as real_keras
-    return real_keras
-
-
-def test_weights_layout_matches_a_file_written_by_keras(keras, tmp_path):
-    engine_backend.set_backend("numpy")
-    ours = two_input_model()
-    a, b = keras.Input((4,), name="a"), keras.Input((3,), name="b")
-    shared = keras.layers.Dense(2, name="shared")
-    inner = keras.Sequential([keras.layers.Dense(2, name="inner_dense")], name="inner")
-    merged = keras.layers.Concatenate(name="concat")([shared(a), inner(b), shared(a)])
-    theirs = keras.Model([a, b], keras.layers.Dense(1, name="head")(merged), name="twin")
-    save_weights(ours, tmp_path / "ours.weights.h5")
-    theirs.save_weights(tmp_path / "theirs.weights.h5")
-    assert file_tree(tmp_path / "ours.weights.h5") == file_tree(tmp_path / "theirs.weights.h5")
-    inner_group = file_tree(tmp_path / "ours.weights.h5")["layers/sequential/layers/dense/vars"]
-    assert inner_group[1] == {"name": "inner_dense"}
-
-
-def test_keras_weights_load_into_kerasnb_and_back(keras, tmp_path, backend):
-    theirs = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu", name="d1"),
-                               keras.layers.BatchNormalization(name="bn"), keras.layers.Dense(2, name="d2")])
-    theirs.layers[1].set_weights([np.full(3, 0.5, "float32"), np.full(3, 0.1, "float32"),
-                                  np.full(3, 0.2, "float32"), np.full(3, 2.0, "float32")])
-    theirs.save_weights(tmp_path / "keras.weights.h5")
-    ours = mlp()
-    load_weights(ours, tmp_path / "keras.weights.h5")
-    same_weights(ours.get_weights(), theirs.get_weights())
-    np.testing.assert_allclose(to_numpy(ours(X4)), mlp_reference(theirs.get_weights(), X4),
-                               rtol=1e-5, atol=1e-5)
-    ours.layers[0].set_weights([w * 2 for w in ours.layers[0].get_weights()])
-    save_weights(ours, tmp_path / "ours.weights.h5")
-    theirs.load_weights(tmp_path / "ours.weights.h5")
-    same_weights(theirs.get_weights(), ours.get_weights())
-
-
-def test_model_file_layout_matches_keras(keras, tmp_path):
-    engine_backend.set_backend("numpy")
-    save_model(mlp(), tmp_path / "ours.keras")
-    keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="d1"),
-                      keras.layers.BatchNormalization(name="bn"),
-                      keras.layers.Dense(2, name="d2")], name="seq").save(tmp_path / "theirs.keras")
-    with zipfile.ZipFile(tmp_path / "ours.keras") as ours, \
-            zipfile.ZipFile(tmp_path / "theirs.keras") as theirs:
-        assert ours.namelist() == theirs.namelist() == ["metadata.json", "config.json", "model.weights.h5"]
-        metadata = json.loads(ours.read("metadata.json"))
-        assert metadata["keras_version"] == kerasnb.__version__
-        assert set(metadata) == set(json.loads(theirs.read("metadata.json")))
-        config = json.loads(ours.read("config.json"))
-        assert (config["module"], config["class_name"]) == ("keras", "Sequential")
-        (tmp_path / "a.h5").write_bytes(ours.read("model.weights.h5"))
-        (tmp_path / "b.h5").write_bytes(theirs.read("model.weights.h5"))
-    assert file_tree(tmp_path / "a.h5") == file_tree(tmp_path / "b.h5")
-
-
-def test_model_files_load_both_ways_with_keras(keras, tmp_path, backend):
-    theirs = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu", name="d1"),
-                               keras.layers.BatchNormalization(name="bn"), keras.layers.Dense(2, name="d2")])
-    theirs.layers[1].set_weights([RNG.uniform(0.5, 2, 3).astype("float32") for _ in range(4)])
-    theirs.save(tmp_path / "theirs.keras")
-    ours = load_model(tmp_path / "theirs.keras")
-    same_weights(ours.get_weights(), theirs.get_weights())
-    np.testing.assert_allclose(to_numpy(ours(X4)), mlp_reference(theirs.get_weights(), X4),
-                               rtol=1e-5, atol=1e-5)
-    keras.saving.save_model(theirs, tmp_path / "theirs_dir", zipped=False)
-    same_weights(load_model(tmp_path / "theirs_dir").get_weights(), theirs.get_weights())
-    save_model(ours, tmp_path / "ours.keras")
-    back = keras.saving.load_model(tmp_path / "ours.keras")
-    same_weights(back.get_weights(), theirs.get_weights())
-    assert [l.name for l in back.layers] == ["d1", "bn", "d2"]
 
 
 # Round trips ---------------------------------------------------------------------------------
