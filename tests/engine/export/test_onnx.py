@@ -424,3 +424,25 @@ def test_op_matches_predict(name):
     inputs = keras.Input(shape)
     model = keras.Model(inputs, layers.Lambda(fn)(inputs))
     assert_matches_predict(model, data((2,) + shape, seed=len(name)))
+
+
+def test_dynamic_sequence_length():
+    tokens = keras.Input((None,), dtype="int32")
+    x = layers.Conv1D(4, 3, padding="same")(layers.Embedding(10, 4)(tokens))
+    x = layers.LSTM(3, return_sequences=True)(x)
+    x = layers.MultiHeadAttention(2, 2)(x, x)
+    model = keras.Model(tokens, layers.GlobalAveragePooling1D()(x))
+    proto = to_onnx(model)
+    for length in (3, 7):
+        assert_matches_predict(model, data((2, length), dtype="int32", high=10), proto)
+
+
+def test_padding_masks_flow_into_attention_and_pooling():
+    tokens = keras.Input((6,), dtype="int32")
+    x = layers.Embedding(10, 4, mask_zero=True)(tokens)
+    x = layers.MultiHeadAttention(2, 2)(x, x)
+    model = keras.Model(tokens, layers.GlobalAveragePooling1D()(x))
+    proto = to_onnx(model)
+    backend.set_backend("torch")  # torch tensors carry the implicit masks through predict
+    padded = np.array([[1, 2, 3, 0, 0, 0], [4, 5, 6, 7, 8, 0]], "int32")
+    assert_matches_predict(model, padded, proto)
