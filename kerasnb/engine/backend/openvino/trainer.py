@@ -113,7 +113,7 @@ class _CompiledForward:
 
     def _drop_if_changed(self, model):
         layers = tuple(id(layer) for layer in model.layers)
-        variables = model.variables
+        variables = _variables(model)
         versions = tuple(v._version for v in variables)
         same = (layers == self._layers and versions == self._versions
                 and len(variables) == len(self._variables)
@@ -121,6 +121,21 @@ class _CompiledForward:
         if not same:
             self._compiled.clear()
             self._layers, self._variables, self._versions = layers, variables, versions
+
+
+def _variables(model):
+    """`model.variables`, remembered in the trainer's `FrozenStructure` while one is active
+    (the layer tree cannot change then; walking it per batch costs more than inference)."""
+    from kerasnb.engine.layers.layer import structure_memo
+
+    memo = structure_memo()
+    if memo is None:
+        return model.variables
+    key = ("openvino variables", id(model))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = model.variables
+    return found
 
 
 def _compile(model, x):
