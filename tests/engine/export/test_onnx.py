@@ -396,6 +396,7 @@ OPS = {
     "take_flat": (lambda x: ops.take(x, [[0, 2], [1, 1]], axis=1), (3,)),
     "get_item_mixed": (lambda x: x[:, None, ::2, -1] + x[..., 1:2, 0][:, None], (4, 3)),
     "get_item_negative_step": (lambda x: x[:, ::-1, 1], (4, 3)),
+    "get_item_array_index": (lambda x: x[..., np.array([2, 0]), 1:], (4, 3)),
     "moveaxis_flip_squeeze": (lambda x: ops.squeeze(ops.flip(ops.moveaxis(x, 1, 2), axis=1)[:, :, :1], -1), (2, 3)),
     "where_clip_isfinite": (lambda x: ops.where(ops.isfinite(x) & (x > 0), ops.clip(x, 0.1, 0.5), -x), (5,)),
     "logsumexp_prod_minmax": (lambda x: ops.logsumexp(x, axis=-1) + ops.prod(x, axis=-1)

@@ -5,7 +5,7 @@ import numpy as np
 
 from kerasnb.engine.export.onnx.graph import INT64_MAX, INT64_MIN
 from kerasnb.engine.export.onnx.registry import translates
-from kerasnb.engine.ops.rules import canonical_axes, canonical_axis, shape_of
+from kerasnb.engine.ops.rules import canonical_axes, canonical_axis, dtype_of, shape_of
 from kerasnb.engine.tensors import KerasTensor
 
 
@@ -219,8 +219,8 @@ def _normalize_key(key, ndim):
     key = list(key) if isinstance(key, tuple) else [key]
     used = sum(1 for k in key if k is not None and k is not Ellipsis)
     fill = [slice(None)] * (ndim - used)
-    if Ellipsis in key:
-        at = key.index(Ellipsis)
+    at = next((i for i, k in enumerate(key) if k is Ellipsis), None)
+    if at is not None:
         return key[:at] + fill + key[at + 1:]
     return key + fill
 
@@ -246,6 +246,8 @@ def get_item(g, out, x, key):
             axes.append(axis), steps.append(1)
             dropped.append(axis)
         else:
+            if dtype_of(entry) == "bool":
+                raise NotImplementedError("boolean mask indexing (its result shape depends on the data)")
             gathers.append((axis, entry))
         axis += 1
     if len(gathers) > 1:
