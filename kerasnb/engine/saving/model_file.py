@@ -65,10 +65,31 @@ def _metadata():
             "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
 
 
-def _archive_members(model, include_optimizer):
+def _config_bytes(model, include_optimizer, filepath):
+    """``config.json`` as bytes.
+
+    Raises:
+        TypeError: a config is not JSON-serializable; names the first layer whose is not.
+    """
+    try:
+        return json.dumps(model_config(model, include_optimizer)).encode()
+    except (TypeError, ValueError) as error:
+        culprit = None
+        for layer in model._flatten_layers(include_self=False):
+            try:
+                json.dumps(serialization.serialize_keras_object(layer))
+            except (TypeError, ValueError):
+                culprit = layer
+                break
+        where = (f"layer {culprit.name!r} ({type(culprit).__name__}) returns a `get_config()` that is "
+                 "not JSON-serializable" if culprit is not None else "its config is not JSON-serializable")
+        raise TypeError(f"Cannot save model {model.name!r} to {filepath}: {where}: {error}") from error
+
+
+def _archive_members(model, include_optimizer, filepath):
     """``{name: bytes}`` of the three files of a `.keras` archive, in Keras's order."""
     return {METADATA_FILE: json.dumps(_metadata()).encode(),
-            CONFIG_FILE: json.dumps(model_config(model, include_optimizer)).encode(),
+            CONFIG_FILE: _config_bytes(model, include_optimizer, filepath),
             WEIGHTS_FILE: weights_file.weights_bytes(model, include_optimizer)}
 
 
@@ -120,6 +141,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
     Raises:
         ValueError: wrong extension. FileExistsError: `filepath` exists and `overwrite` is False.
+        TypeError: a layer's config is not JSON-serializable. On any error nothing is written
+            and an existing file is left as it was.
 
     Example:
         >>> save_model(model, "model.keras")
@@ -128,7 +151,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     if kwargs:
         raise ValueError(f"`save_model` got unsupported keyword arguments {sorted(kwargs)}.")
     filepath = _checked_path(filepath, "save_model", directory=zipped is False)
-    members = _archive_members(model, include_optimizer)
+    members = _archive_members(model, include_optimizer, filepath)
     if zipped is False:
         _write_directory(members, filepath, overwrite)
         return

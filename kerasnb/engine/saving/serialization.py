@@ -205,10 +205,14 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     Args:
         config: a config dict, a name string, or plain data.
         custom_objects: ``{name: object}`` for custom classes and functions.
-        safe_mode: refuse configs that would run arbitrary code (e.g. lambdas).
+        safe_mode: refuse configs that would run arbitrary code (e.g. lambdas). Inside
+            another `deserialize_keras_object` call (e.g. a model's `from_config` rebuilding
+            its layers) the outermost call's `safe_mode` applies, as in Keras.
         **kwargs: ``module_objects``, a dict of extra objects to look names up in.
     """
-    _scopes.safe_mode = getattr(_scopes, "safe_mode", []) + [safe_mode is not False]
+    enclosing = getattr(_scopes, "safe_mode", [])
+    safe = enclosing[-1] if enclosing else safe_mode is not False
+    _scopes.safe_mode = enclosing + [safe]
     try:
         return _deserialize(config, custom_objects, safe_mode, **kwargs)
     finally:

@@ -332,6 +332,11 @@ def test_corrupt_truncated_and_foreign_model_files(tmp_path):
 
     with zipfile.ZipFile(good) as source:
         members = {n: source.read(n) for n in source.namelist()}
+    nested_unknown = json.loads(members["config.json"])
+    nested_unknown["config"]["layers"][1].update(module="keras.layers", class_name="Mystery")
+    save_model(mlp(units=5), tmp_path / "wide.keras")
+    with zipfile.ZipFile(tmp_path / "wide.keras") as source:
+        other_weights = source.read("model.weights.h5")
     cases = {
         "truncated": ((tmp_path / "cut.keras"), "not a zip archive"),
         "not zip": ((tmp_path / "text.keras"), "not a zip archive"),
@@ -352,9 +357,20 @@ def test_corrupt_truncated_and_foreign_model_files(tmp_path):
         "missing weights": (archive("noweights.keras", {n: members[n] for n in ("metadata.json",
                                                                                   "config.json")}),
                             "has no 'model.weights.h5'"),
+        "random bytes": ((tmp_path / "random.keras"), "not a zip archive"),
+        "damaged member": ((tmp_path / "crc.keras"), "damaged `.keras` archive"),
+        "unknown layer": (archive("layer.keras", {**members, "config.json": json.dumps(nested_unknown)}),
+                          "cannot rebuild the model.*Unknown object 'Mystery'"),
+        "other weights": (archive("other.keras", {**members, "model.weights.h5": other_weights}),
+                          r"Dense 'd1' .* expects shape \(4, 3\); the file holds shape \(4, 5\)"),
     }
     (tmp_path / "cut.keras").write_bytes(data[: len(data) // 3])
     (tmp_path / "text.keras").write_text("hello")
+    (tmp_path / "random.keras").write_bytes(b"PK\x03\x04" + RNG.bytes(2000))
+    flipped = bytearray(data)
+    start = data.index(b"\x89HDF")  # inside the stored weights member
+    flipped[start + 600:start + 700] = bytes(100)
+    (tmp_path / "crc.keras").write_bytes(bytes(flipped))
     for case, (path, reason) in cases.items():
         with pytest.raises(ValueError, match=reason) as info:
             load_model(path)
@@ -417,3 +433,40 @@ def test_failed_model_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monk
     monkeypatch.undo()
     assert {n: (directory / n).read_bytes() for n in os.listdir(directory)} == before_dir
     assert scratch_files(tmp_path) == ["d_dir", "m.keras"]
+
+
+class Opaque(layers.Layer):
+    """A layer whose config holds a plain Python object, which JSON cannot store."""
+
+    def __init__(self, thing=None, **kwargs):
+        super().__init__(**kwargs)
+        self.thing = thing
+
+    def get_config(self):
+        return {**super().get_config(), "thing": self.thing}
+
+
+def test_unserializable_layer_fails_the_save_and_writes_nothing(tmp_path):
+    engine_backend.set_backend("numpy")
+    path, directory = tmp_path / "m.keras", tmp_path / "d_dir"
+    save_model(mlp(), path)
+    save_model(mlp(), directory, zipped=False)
+    before, before_dir = path.read_bytes(), sorted(os.listdir(directory))
+    model = Sequential([Input((4,)), Opaque(thing=object(), name="opaque"), layers.Dense(2)])
+    for target, zipped in ((path, None), (directory, False), (tmp_path / "new.keras", None)):
+        with pytest.raises(TypeError, match=rf"Cannot save model .* to {target}: layer 'opaque' "
+                                            r"\(Opaque\) returns a `get_config\(\)` that is not JSON"):
+            save_model(model, target, zipped=zipped)
+    assert path.read_bytes() == before and sorted(os.listdir(directory)) == before_dir
+    assert scratch_files(tmp_path) == ["d_dir", "m.keras"]
+
+
+def test_lambda_layers_load_only_outside_safe_mode(tmp_path):
+    engine_backend.set_backend("numpy")
+    model = Sequential([Input((4,)), layers.Lambda(lambda x: x * 2.0 + 1.0), layers.Dense(2)])
+    save_model(model, tmp_path / "lambda.keras")
+    with pytest.raises(ValueError, match=r"lambda.keras: cannot rebuild .* safe mode.*safe_mode=False"):
+        load_model(tmp_path / "lambda.keras")
+    restored = load_model(tmp_path / "lambda.keras", safe_mode=False)
+    kernel, bias = model.layers[1].get_weights()
+    np.testing.assert_allclose(to_numpy(restored(X4)), (X4 * 2.0 + 1.0) @ kernel + bias, rtol=1e-5, atol=1e-6)
