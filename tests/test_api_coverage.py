@@ -38,14 +38,14 @@ NAMESPACES = {
 # Orbax is a JAX-only checkpoint library).
 DEFERRED = {
     "keras.layers": {
-        "AugMix", "AutoContrast", "CategoryEncoding", "CenterCrop",
+        "AugMix", "AutoContrast", "CategoryEncoding",
         "ContrastLimitedAdaptiveHistogramEqualization", "CutMix", "Discretization", "Equalization",
         "HashedCrossing", "Hashing", "IntegerLookup", "MaxNumBoundingBoxes", "MelSpectrogram", "MixUp",
         "Pipeline", "RandAugment", "RandomBrightness", "RandomColorDegeneration",
         "RandomColorJitter", "RandomContrast", "RandomCrop", "RandomElasticTransform", "RandomErasing",
         "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
         "RandomPerspective", "RandomPosterization", "RandomRotation", "RandomSaturation",
-        "RandomSharpness", "RandomShear", "RandomTranslation", "RandomZoom", "Resizing",
+        "RandomSharpness", "RandomShear", "RandomTranslation", "RandomZoom",
         "STFTSpectrogram", "Solarization", "StringLookup", "TextVectorization",
         "FlaxLayer", "JaxLayer", "TFSMLayer", "TorchModuleWrapper",
     },
