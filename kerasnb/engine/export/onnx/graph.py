@@ -136,9 +136,6 @@ class GraphBuilder:
         """A constant 1-D int64 tensor."""
         return self.const(np.asarray(values, dtype=np.int64).reshape(-1), hint="ints")
 
-    def dtype(self, name):
-        return self.dtypes[name]
-
     # Nodes ---------------------------------------------------------------------------
 
     def node(self, op_type, inputs, dtype, outputs=1, name=None, **attrs):
