@@ -42,7 +42,7 @@ def export(model, filepath, verbose=None, input_signature=None, **kwargs):
     Example:
         >>> export(model, "model.tflite", optimizations=[tf.lite.Optimize.DEFAULT])
     """
-    import tensorflow as tf
+    from kerasnb.engine.backend.tensorflow.core import quiet, tf
 
     if not isinstance(filepath, (str, os.PathLike)):
         raise TypeError(f"`filepath` must be a str or os.PathLike; received {type(filepath).__name__}.")
@@ -59,7 +59,8 @@ def export(model, filepath, verbose=None, input_signature=None, **kwargs):
         [serve.get_concrete_function()], archive._root)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS, tf.lite.OpsSet.SELECT_TF_OPS]
     _configure(converter, kwargs)
-    flatbuffer = converter.convert()
+    with quiet():
+        flatbuffer = converter.convert()
     with atomic_output(filepath, overwrite=True) as temp_path:
         with open(temp_path, "wb") as handle:
             handle.write(flatbuffer)

@@ -57,7 +57,7 @@ def export(model, filepath, verbose=None, input_signature=None, **kwargs):
 
 @functools.cache
 def _root_class():
-    import tensorflow as tf
+    from kerasnb.engine.backend.tensorflow.core import tf
 
     class ArchiveRoot(tf.Module):
         """The saved object: endpoints as methods, tracked variables as lists."""
@@ -105,7 +105,7 @@ class ExportArchive:
         Raises:
             ValueError: an unbuilt layer, or a `resource` of another kind.
         """
-        import tensorflow as tf
+        from kerasnb.engine.backend.tensorflow.core import tf
 
         if isinstance(resource, Layer):
             if not resource.built:
@@ -148,7 +148,7 @@ class ExportArchive:
             >>> archive.add_endpoint("serve", model.call,
             ...                      [keras.InputSpec(shape=(None, 4), dtype="float32")])
         """
-        import tensorflow as tf
+        from kerasnb.engine.backend.tensorflow.core import tf
 
         self._check_free(name)
         unexpected = sorted(set(kwargs) - set(_IGNORED_ENDPOINT_KWARGS))
@@ -194,7 +194,7 @@ class ExportArchive:
         Example:
             >>> archive.add_variable_collection("optimizer_variables", optimizer.variables)
         """
-        import tensorflow as tf
+        from kerasnb.engine.backend.tensorflow.core import tf
 
         self._check_free(name)
         if not isinstance(variables, (list, tuple, set)):
@@ -226,7 +226,7 @@ class ExportArchive:
             ValueError: no endpoint was added.
             FileExistsError: `filepath` is an existing file.
         """
-        import tensorflow as tf
+        from kerasnb.engine.backend.tensorflow.core import quiet, tf
 
         if not self._endpoints:
             raise ValueError("The archive has no endpoints: call `add_endpoint()` before `write_out()`.")
@@ -235,7 +235,7 @@ class ExportArchive:
         filepath = os.fspath(filepath)
         signatures = {name: fn.get_concrete_function() for name, fn in self._endpoints.items()}
         signatures.setdefault("serving_default", next(iter(signatures.values())))
-        with _staged_directory(filepath) as staging:
+        with _staged_directory(filepath) as staging, quiet():
             tf.saved_model.save(self._root, staging, signatures=signatures, options=options)
         if verbose:
             lines = [f"Saved artifact at '{filepath}'. Endpoints:"]
@@ -246,7 +246,7 @@ class ExportArchive:
 
     def _mirror(self, variable):
         """The `tf.Variable` holding `variable`'s value in the archive (made once)."""
-        import tensorflow as tf
+        from kerasnb.engine.backend.tensorflow.core import tf
 
         entry = self._mirrors.get(id(variable))
         if entry is None:
@@ -287,7 +287,7 @@ def _argument_names(fn, count):
 def _tf_specs(structure, name):
     """`structure` with `tf.TensorSpec` leaves; unnamed leaves are named after the argument
     (and their position in it: ``inputs_0``, ``inputs_ids``)."""
-    import tensorflow as tf
+    from kerasnb.engine.backend.tensorflow.core import tf
 
     leaves = []
     for path, spec in tree.flatten_with_path(structure):

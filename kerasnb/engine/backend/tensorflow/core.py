@@ -1,5 +1,7 @@
 """TensorFlow backend core: tensor conversion, dtypes, shapes, and the autodiff entry point."""
 
+import contextlib
+import logging
 import os
 
 import numpy as np
@@ -8,21 +10,36 @@ from kerasnb.engine import dtypes
 from kerasnb.engine.backend import common
 
 
-def _import_quietly():
-    """Imports TensorFlow with its C++ start-up notices (absl, oneDNN) kept off stderr.
+@contextlib.contextmanager
+def quiet():
+    """Keeps TensorFlow's log lines out of notebooks while the block runs.
 
-    They are written to file descriptor 2 directly, which Jupyter would show under the
-    first cell that touches the backend. Python errors still propagate as exceptions.
+    Its C++ notices (absl, oneDNN, the LiteRT converter) go straight to file descriptor 2,
+    which Jupyter would show under the cell; its Python logger reports INFO lines such as
+    "Assets written to". Errors still propagate as exceptions.
+
+    Example:
+        >>> with quiet():
+        ...     tf.saved_model.save(module, path)
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
     saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
     try:
+        logger.setLevel(logging.ERROR)
         os.dup2(devnull, 2)
-        import tensorflow
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+        logger.setLevel(level)
+
+
+def _import_quietly():
+    with quiet():
+        import tensorflow
     return tensorflow
 
 
