@@ -38,8 +38,8 @@ NAMESPACES = {
 # Orbax is a JAX-only checkpoint library).
 DEFERRED = {
     "keras.layers": {
-        "AugMix", "AutoContrast", "CategoryEncoding",
-        "ContrastLimitedAdaptiveHistogramEqualization", "CutMix", "Discretization", "Equalization",
+        "AugMix", "AutoContrast",
+        "ContrastLimitedAdaptiveHistogramEqualization", "CutMix", "Equalization",
         "HashedCrossing", "Hashing", "IntegerLookup", "MaxNumBoundingBoxes", "MelSpectrogram", "MixUp",
         "Pipeline", "RandAugment", "RandomBrightness", "RandomColorDegeneration",
         "RandomColorJitter", "RandomContrast", "RandomCrop", "RandomElasticTransform", "RandomErasing",

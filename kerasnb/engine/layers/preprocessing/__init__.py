@@ -1,8 +1,10 @@
 """Preprocessing layers: usable in models on every backend and inside `tf.data` pipelines."""
 
-from kerasnb.engine.layers.preprocessing.data_layer import DataLayer
+from kerasnb.engine.layers.preprocessing.category_encoding import CategoryEncoding
+from kerasnb.engine.layers.preprocessing.data_layer import DataLayer  # noqa: F401 (the base)
+from kerasnb.engine.layers.preprocessing.discretization import Discretization
 from kerasnb.engine.layers.preprocessing.image_resizing import CenterCrop, Resizing
 from kerasnb.engine.layers.preprocessing.normalization import Normalization
 from kerasnb.engine.layers.preprocessing.rescaling import Rescaling
 
-__all__ = ["CenterCrop", "Normalization", "Rescaling", "Resizing"]
+__all__ = ["CategoryEncoding", "CenterCrop", "Discretization", "Normalization", "Rescaling", "Resizing"]

@@ -10,7 +10,10 @@ A data layer runs in three places with one `call`, written against `kerasnb.ops`
   the layer's Variables are read as TensorFlow constants for the traced graph.
 
 Weights are created outside the traced graph (`backend.outside_tf_graph`), so a layer first
-called inside ``tf.data`` still holds concrete state afterwards.
+called inside ``tf.data`` still holds concrete state afterwards. State that the call updates
+(the seed generators of random layers) is held for the graph in TensorFlow variables, read
+and assigned on every run of the pipeline, so each element draws new random numbers; the
+layer's own Variables are left as they were.
 
 Example:
     >>> class AddOne(DataLayer):
@@ -20,7 +23,9 @@ Example:
     >>> dataset = dataset.map(AddOne())  # runs on TensorFlow, even under the jax backend
 """
 
-from kerasnb.engine import backend
+import contextlib
+
+from kerasnb.engine import backend, scope
 from kerasnb.engine.layers.layer import Layer
 from kerasnb.engine.ops.op import has_symbolic
 
@@ -44,8 +49,29 @@ class DataLayer(Layer):
         if not self.built:
             with backend.outside_tf_graph():
                 self._maybe_build(args, kwargs)
-        if backend.current() == "tensorflow":
+        if scope.current() is not None:  # a compiled step that maps all state itself
             return super().__call__(*args, **kwargs)
-        with backend.evaluating("tensorflow"):
+        on_tf = contextlib.nullcontext() if backend.current() == "tensorflow" else \
+            backend.evaluating("tensorflow")
+        with on_tf:
+            return self._call_with_graph_state(args, kwargs)
+
+    def _call_with_graph_state(self, args, kwargs):
+        """The call inside a TensorFlow graph, with the non-weight state (seed generators)
+        read from and written back to `GraphState` holders instead of the Variables."""
+        state = self._collect(lambda layer: layer._own_state())
+        if not state:
             return super().__call__(*args, **kwargs)
+        trainer = backend.get().trainer
+        holders = self.__dict__.setdefault("_graph_state", {})
+        for variable in state:
+            if id(variable) not in holders:
+                holders[id(variable)] = trainer.GraphState(variable.numpy())
+        mapping = [(variable, holders[id(variable)].read()) for variable in state]
+        with scope.StatelessScope(mapping) as call_scope:
+            outputs = super().__call__(*args, **kwargs)
+        for variable, value in call_scope.updated_variables():
+            if id(variable) in holders:
+                holders[id(variable)].write(value)
+        return outputs
 
