@@ -98,6 +98,12 @@ def _own_variables(obj):
     return [v for v in found if v.trainable] + [v for v in found if not v.trainable]
 
 
+def _keras_class_name(layer):
+    """The class name Keras 3 gives `layer`'s class where it differs from kerasnb's
+    (``_keras_class_name``, e.g. GroupedQueryAttention), else the class's own name."""
+    return vars(type(layer)).get("_keras_class_name", type(layer).__name__)
+
+
 def _flat_items(container):
     for item in container.values() if isinstance(container, dict) else container:
         if isinstance(item, (list, tuple, dict, set)):
@@ -133,7 +139,7 @@ def saveable_objects(model, include_optimizer=True):
                 used = {}
                 for item in _flat_items(value):
                     if isinstance(item, Layer):
-                        name = to_snake_case(type(item).__name__)
+                        name = to_snake_case(_keras_class_name(item))
                         used[name] = used.get(name, -1) + 1
                         suffix = f"_{used[name]}" if used[name] else ""
                         visit(item, f"{child_path}/{name}{suffix}")

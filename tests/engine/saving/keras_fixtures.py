@@ -74,7 +74,8 @@ def attention(k):
     inputs = k.Input((6, 8))
     attended = k.layers.MultiHeadAttention(num_heads=2, key_dim=4)(inputs, inputs)
     normed = k.layers.LayerNormalization()(k.layers.Add()([inputs, attended]))
-    pooled = k.layers.GlobalAveragePooling1D()(normed)
+    grouped = k.layers.GroupQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2)
+    pooled = k.layers.GlobalAveragePooling1D()(grouped(normed, normed))
     return k.Model(inputs, k.layers.Dense(3)(pooled), name="attention")
 
 

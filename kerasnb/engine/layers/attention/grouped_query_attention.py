@@ -40,6 +40,8 @@ class GroupQueryAttention(_ProjectedAttention):
         (1, 3, 8)
     """
 
+    _keras_class_name = "GroupedQueryAttention"  # Keras's class name, which weight files use
+
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
                  sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
