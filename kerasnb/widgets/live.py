@@ -7,7 +7,11 @@ In a Jupyter kernel `LivePlot` shows two outputs that update in place (display h
   **Stop** button and a learning-rate slider; both act during `fit` (see
   `kernel_comms.process_comm_messages`);
 - a chart: a plotly figure of every metric (training per batch and per epoch, validation per
-  epoch) in one bundle with a static SVG twin and a short ``text/plain``.
+  epoch) in one bundle with a static SVG twin and a short ``text/plain``. While training it
+  lives in an ipywidgets ``Output`` whose ``outputs`` are replaced at each redraw, because
+  JupyterLab's plotly renderer (jupyterlab-plotly) draws only the first figure of a display
+  and ignores every ``update_display_data`` after it; the ``Output`` makes the frontend draw
+  each new figure in a fresh renderer.
 
 When training ends (or is stopped or interrupted) the panel is replaced by a static HTML
 summary and its widgets are closed, so a saved notebook keeps no widget state, only
@@ -85,7 +89,7 @@ class LivePlot(Callback):
         self._clock = clock
         self.logs, self.history, self.updates, self.status = {}, {}, 0, "idle"
         self.progress = self.status_line = self.metrics_table = None
-        self.stop_button = self.lr_control = self.lr_note = None
+        self.stop_button = self.lr_control = self.lr_note = self.chart_output = None
         self._box = self._panel = self._chart = None
         self._shell = None
 
@@ -260,6 +264,7 @@ class LivePlot(Callback):
             widgets.HBox([self.progress, self.status_line]),
             widgets.HBox([self.stop_button, self.lr_control, self.lr_note]),
             self.metrics_table])
+        self.chart_output = widgets.Output()
 
     def _learning_rate_control(self, widgets):
         rate, self._lr_reason = _learning_rate(self.model)
@@ -302,10 +307,8 @@ class LivePlot(Callback):
         """Refreshes progress and metrics (and the chart), then handles pending clicks."""
         self.updates += 1
         self._refresh_widgets()
-        if chart:  # built even when nothing is shown: headless runs cost what notebooks do
-            bundle = self.chart_bundle()
-            if self._chart is not None:
-                self._chart.update(bundle, raw=True)
+        if chart:  # sent even when nothing is shown: headless runs cost what notebooks do
+            self._draw_chart()
         if self._shell is not None:
             process_comm_messages()
         self._next = self._clock() + self.update_interval
@@ -315,13 +318,19 @@ class LivePlot(Callback):
         self.status_line.value = html.escape(self.progress_text())
         self.metrics_table.value = _metrics_html(self.logs, self.history)
 
+    def _draw_chart(self):
+        """Replaces the chart in `chart_output` (the frontend draws it in a fresh renderer)."""
+        self.chart_output.outputs = (
+            {"output_type": "display_data", "data": self.chart_bundle(), "metadata": {}},)
+
     def _show(self):
         from IPython.display import display
 
-        self._panel = display({"application/vnd.jupyter.widget-view+json": {
-            "model_id": self._box.model_id, "version_major": 2, "version_minor": 0},
-            "text/plain": "LivePlot: training"}, raw=True, display_id=True)
-        self._chart = display(self.chart_bundle(), raw=True, display_id=True)
+        self._panel = display(_widget_view(self._box, "LivePlot: training"),
+                              raw=True, display_id=True)
+        self._chart = display(_widget_view(self.chart_output, "LivePlot chart: training"),
+                              raw=True, display_id=True)
+        self._draw_chart()
 
     def _after_cell(self, result=None):
         """After the cell (fit interrupted or failed): leave the static summary."""
@@ -340,7 +349,8 @@ class LivePlot(Callback):
                 self._chart.update(self.chart_bundle(), raw=True)
         if self._box is not None:
             for widget in (self.progress, self.status_line, self.metrics_table,
-                           self.stop_button, self.lr_control, self.lr_note, self._box):
+                           self.stop_button, self.lr_control, self.lr_note, self._box,
+                           self.chart_output):
                 widget.close()
         self._shell = self._panel = self._chart = None
 
@@ -367,6 +377,13 @@ class LivePlot(Callback):
                 f"<div>{html.escape(self.progress_text())}</div>"
                 f"{_metrics_html(self.logs, self.history)}</div>")
         return {"text/plain": text, "text/html": body}
+
+
+def _widget_view(widget, plain):
+    """The MIME bundle that shows `widget` (and `plain` where widgets are not rendered)."""
+    return {"application/vnd.jupyter.widget-view+json": {
+        "model_id": widget.model_id, "version_major": 2, "version_minor": 0},
+        "text/plain": plain}
 
 
 def _learning_rate(model):

@@ -81,7 +81,7 @@ def plotly_figure(panels, max_points=500):
         "grid": {"rows": rows, "columns": columns, "pattern": "independent"},
         "height": 260 * rows + 40, "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-        "uirevision": "kerasnb-live", "hovermode": "x unified"}
+        "hovermode": "x unified"}
     shown = set()
     for index, panel in enumerate(panels):
         suffix = "" if index == 0 else str(index + 1)

@@ -1,4 +1,5 @@
-"""A real JupyterLab server and a headless Chromium (Debian's, driven by Playwright)."""
+"""A real JupyterLab or Jupyter Notebook 7 server and a headless Chromium (Debian's, driven
+by Playwright)."""
 
 import contextlib
 import json
@@ -44,19 +45,30 @@ def _write_settings(folder):
             json.dump(values, file)
 
 
+# app -> (module run with -m, its own options, the page of a notebook)
+APPS = {
+    "lab": ("jupyterlab", ["--LabApp.news_url=",
+                           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+            "lab/tree"),
+    "notebook": ("notebook", [], "notebooks"),
+}
+
+
 @contextlib.contextmanager
-def jupyterlab(root, timeout=90):
-    """Runs `jupyter lab` on a free port serving `root`; yields its base URL."""
+def jupyter(root, app="lab", timeout=90):
+    """Runs JupyterLab (`app` "lab") or Notebook 7 ("notebook") on a free port serving `root`;
+    yields its base URL."""
+    module, options, _ = APPS[app]
     port = _free_port()
     settings = os.path.join(root, ".lab-settings")
     _write_settings(settings)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=os.path.join(root, ".jupyter-config"),
                JUPYTERLAB_SETTINGS_DIR=settings)
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+    command = [sys.executable, "-m", module, "--no-browser", f"--port={port}",
                "--ServerApp.ip=127.0.0.1", "--allow-root", f"--IdentityProvider.token={TOKEN}",
-               f"--ServerApp.root_dir={root}", "--LabApp.news_url=",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    with open(os.path.join(root, "jupyterlab.log"), "w") as log:
+               f"--ServerApp.root_dir={root}", "--expose-app-in-browser", *options]
+    log_path = os.path.join(root, f"{module}.log")
+    with open(log_path, "w") as log:
         server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -67,8 +79,7 @@ def jupyterlab(root, timeout=90):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start; see "
-                                       f"{os.path.join(root, 'jupyterlab.log')}") from None
+                    raise RuntimeError(f"{module} did not start; see {log_path}") from None
                 time.sleep(0.5)
         yield url
     finally:
@@ -91,24 +102,39 @@ def chromium_page(width=1280, height=1000):
             browser.close()
 
 
-_KERNEL_IDLE = "() => document.querySelector('.jp-StatusBar-TextItem') !== null && " \
-    "[...document.querySelectorAll('.jp-StatusBar-TextItem')]" \
-    ".some(e => e.textContent.includes('| Idle'))"
+# the open notebook's kernel, as the page sees it (`window.jupyterapp`: --expose-app-in-browser)
+_KERNEL_IDLE = "() => { const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext" \
+    "?.session?.kernel; return kernel?.connectionStatus === 'connected' && " \
+    "kernel.status === 'idle'; }"
 _ALL_RAN = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]" \
     ".every(p => /\\[\\d+\\]/.test(p.textContent))"
 
 
-def start_run_all(page, url, name, timeout_ms=300_000):
-    """Opens notebook `name` in JupyterLab and starts "Run All Cells" once the kernel is idle."""
-    page.goto(f"{url}/lab/tree/{name}?token={TOKEN}", wait_until="domcontentloaded")
+def start_run_all(page, url, name, app="lab", timeout_ms=300_000):
+    """Opens notebook `name` in `app` ("lab" or "notebook") and starts "Run All Cells" once
+    the kernel is idle."""
+    page.goto(f"{url}/{APPS[app][2]}/{name}?token={TOKEN}", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=timeout_ms)
     page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
 
-def open_and_run_all(page, url, name, timeout_ms=300_000):
-    """Opens notebook `name` in JupyterLab, runs every cell and waits until all have run."""
-    start_run_all(page, url, name, timeout_ms)
+def open_and_run_all(page, url, name, app="lab", timeout_ms=300_000):
+    """Opens notebook `name` in `app`, runs every cell and waits until all have run."""
+    start_run_all(page, url, name, app, timeout_ms)
     page.wait_for_function(_ALL_RAN, timeout=timeout_ms)
     page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
+
+
+_PLOTLY_TRACES = """() => [...document.querySelectorAll('.jp-OutputArea .js-plotly-plot')].map(
+    plot => [...plot.querySelectorAll('.scatterlayer .trace')].map(trace => ({
+        vertices: (trace.querySelector('path.js-line')?.getAttribute('d') || '')
+            .split(/[ML]/).filter(part => part.trim()).length,
+        markers: trace.querySelectorAll('.points path.point').length})))"""
+
+
+def plotly_traces(page):
+    """What plotly drew in the notebook's outputs: per chart, per trace, the vertices of its
+    line and its markers, as ``[[{"vertices": 12, "markers": 0}, ...], ...]``."""
+    return page.evaluate(_PLOTLY_TRACES)

@@ -5,7 +5,7 @@ import os
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from tests.browser.lab import chromium_page, jupyterlab, open_and_run_all
+from tests.browser.lab import chromium_page, jupyter, open_and_run_all
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "docs")
 
@@ -19,7 +19,7 @@ def test_backend_table_and_comparison_render_in_jupyterlab(tmp_path):
                                 metadata={"kernelspec": {"name": "python3",
                                                          "display_name": "Python 3"}}),
                    tmp_path / "magics.ipynb")
-    with jupyterlab(str(tmp_path)) as url, chromium_page() as page:
+    with jupyter(str(tmp_path)) as url, chromium_page() as page:
         open_and_run_all(page, url, "magics.ipynb")
         tables = page.locator("table.kerasnb-table")
         assert tables.count() == 2

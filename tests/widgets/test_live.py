@@ -100,6 +100,30 @@ def test_batch_logs_are_read_only_when_redrawing(monkeypatch):
     assert [p[:2] for p in live._batches] == [(0, 1), (0, 101), (0, 101)]
 
 
+def test_each_redraw_replaces_the_chart_in_its_output_widget():
+    clock = FakeClock()
+    live = LivePlot(update_interval=0.25, clock=clock)
+    live.set_model(_model())
+    live.set_params({"verbose": 1, "epochs": 2, "steps": 10})
+    live.on_train_begin()
+    shown = []
+    for epoch in range(2):
+        live.on_epoch_begin(epoch)
+        for batch in range(10):
+            clock.now += 0.1
+            live.on_train_batch_end(batch, {"loss": 1.0 / (10 * epoch + batch + 1)})
+            (output,) = live.chart_output.outputs  # one figure, replaced (never appended)
+            shown.append(output["data"])
+        live.on_epoch_end(epoch, {"loss": 0.5 - epoch / 10})
+    assert output["output_type"] == "display_data"
+    figures = [data[live_chart.PLOTLY_MIME] for data in shown]
+    points = [sum(len(trace["x"]) for trace in figure["data"]) for figure in figures]
+    assert points == sorted(points) and points[-1] > points[0] == 0  # the lines grow
+    assert live.chart_output.outputs[0]["data"] == live.chart_bundle()  # after the epoch end
+    live.on_train_end()
+    assert live.chart_output.comm is None  # closed with the panel
+
+
 @pytest.mark.parametrize("seconds_per_batch", [0.0, 0.01, 0.1])
 def test_redraws_are_throttled_and_every_long_epoch_ends_with_one(seconds_per_batch):
     clock = FakeClock()

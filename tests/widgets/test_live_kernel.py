@@ -66,7 +66,7 @@ def test_stop_and_learning_rate_act_while_fit_runs(backend):
         reply = client.execute_interactive(SETUP.format(backend=backend), timeout=180)
         assert reply["content"]["status"] == "ok"
         fit_id = client.execute(FIT)
-        comms, outputs, phase, waiting = {}, [], "start", []
+        comms, outputs, phase, waiting, redraws = {}, [], "start", [], 0
         deadline = time.time() + 150
         while phase != "done":
             assert time.time() < deadline, f"fit did not end (phase {phase})"
@@ -79,7 +79,9 @@ def test_stop_and_learning_rate_act_while_fit_runs(backend):
                 comms[content["data"]["state"]["_model_name"]] = content["comm_id"]
             if msg["parent_header"].get("msg_id") == fit_id:
                 outputs.append(msg)
-            if phase == "start" and kind == "update_display_data":  # fit is running
+                redraws += kind == "comm_msg" and "outputs" in content["data"].get("state", {})
+            redraw = kind == "comm_msg" and "outputs" in content["data"].get("state", {})
+            if phase == "start" and redraw:  # the chart was redrawn: fit is running
                 _comm_msg(client, comms["FloatLogSliderModel"],
                           {"method": "update", "state": {"value": 0.05}, "buffer_paths": []})
                 waiting = [client.execute(CHECK), client.kernel_info()]  # queued behind fit
@@ -99,9 +101,13 @@ def test_stop_and_learning_rate_act_while_fit_runs(backend):
         streams = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
         assert "learning rate is now 0.05" in streams and "safety stop" not in streams
         shown = [m for m in outputs if m["msg_type"] in ("display_data", "update_display_data")]
-        assert len(shown) > 4  # every redraw kept the fit's cell as its parent
-        final = shown[-2]["content"]["data"]
+        # the panel and the chart (widgets), then both turned static; the chart was redrawn
+        # in its widget, every redraw with the fit's cell as its parent
+        assert [m["msg_type"] for m in shown] == ["display_data"] * 2 + ["update_display_data"] * 2
+        assert redraws > 2
+        final, chart = shown[-2]["content"]["data"], shown[-1]["content"]["data"]
         assert final["text/plain"].startswith("LivePlot: stopped at epoch ")
+        assert PLOTLY_MIME in chart and WIDGET_MIME not in chart
 
         check = None
         while check is None:
