@@ -68,7 +68,7 @@ class LivePlot(Callback):
         >>> model.fit(x, y, epochs=10, validation_split=0.2, callbacks=[live])  # doctest: +SKIP
     """
 
-    _takes_raw_batch_logs = True  # batch logs are converted (a device sync) only to redraw
+    raw_batch_logs = True  # batch logs are converted (a device sync) only to redraw
 
     def __init__(self, metrics=None, update_interval=0.25, max_points=500, batch_size=None,
                  clock=time.monotonic):

@@ -26,7 +26,7 @@ class _TaskProgress(Callback):
     """The notebook progress of a standalone `evaluate` or `predict`: one HTML line with a
     ``<progress>`` bar, updated in place through a display handle, at most 4 times a second."""
 
-    _takes_raw_batch_logs = True
+    raw_batch_logs = True
 
     def __init__(self, task):
         super().__init__()
@@ -84,7 +84,7 @@ class LiveDisplay(Callback):
     outside a kernel.
     """
 
-    _takes_raw_batch_logs = True
+    raw_batch_logs = True
 
     def __init__(self):
         super().__init__()

@@ -51,15 +51,28 @@ class Callback:
     `self.model` is the model being trained and `self.params` holds ``verbose``,
     ``epochs`` and ``steps``.
 
+    Attributes:
+        raw_batch_logs: a class attribute, `False` by default: batch hooks then get their
+            logs as Python floats, which makes every step wait until the device has computed
+            them. A subclass that reads batch logs only now and then (a progress display
+            redrawn a few times a second) sets it to `True` to get the trainer's logs as they
+            are (backend tensors, possibly still being computed) and converts a value, e.g.
+            with `keras.ops.convert_to_numpy`, only when it needs it, so that steps keep
+            running ahead on asynchronous backends. Epoch and begin/end hooks always get
+            floats.
+
     Example:
         >>> class PrintLoss(Callback):
         ...     def on_epoch_end(self, epoch, logs=None):
         ...         print(f"epoch {epoch}: {logs['loss']:.3f}")
+        >>> class EveryHundredSteps(Callback):
+        ...     raw_batch_logs = True
+        ...     def on_train_batch_end(self, batch, logs=None):
+        ...         if batch % 100 == 0:  # the only step that waits for its loss
+        ...             print(float(logs["loss"]))
     """
 
-    # Batch hooks get the trainer's logs as they are (tensors, not floats): for built-in
-    # callbacks that read them rarely, so that steps do not wait for the device.
-    _takes_raw_batch_logs = False
+    raw_batch_logs = False
 
     def __init__(self):
         self.params = None
@@ -238,7 +251,7 @@ class CallbackList(Callback):
             return
         plain = None
         for callback in listeners:
-            if callback._takes_raw_batch_logs:  # converts (and syncs) only when it needs to
+            if callback.raw_batch_logs:  # converts (and syncs) only when it needs to
                 getattr(callback, hook)(batch, logs=logs)
                 continue
             if plain is None:

@@ -181,7 +181,7 @@ class ProgbarLogger(Callback):
         >>> logger.set_params({"verbose": 2, "epochs": 1, "steps": 1})
     """
 
-    _takes_raw_batch_logs = True
+    raw_batch_logs = True
 
     def __init__(self):
         super().__init__()

@@ -77,7 +77,7 @@ class TensorBoard(Callback):
         >>> model.fit(x, y, epochs=5, callbacks=[tensorboard])  # doctest: +SKIP
     """
 
-    _takes_raw_batch_logs = True
+    raw_batch_logs = True
 
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0,
