@@ -42,9 +42,16 @@ def _seeded(check):
     return decorate
 
 
+def _is_dim(d):
+    """An int >= 0, or a scalar integer tensor: a size known only when a TensorFlow graph
+    (a ``tf.data`` map over batches) runs."""
+    if isinstance(d, int) and not isinstance(d, bool):
+        return d >= 0
+    return getattr(d, "shape", None) is not None and tuple(d.shape) == () and "int" in str(d.dtype)
+
+
 def _check_shape(shape):
-    if not isinstance(shape, (list, tuple)) or not all(
-            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+    if not isinstance(shape, (list, tuple)) or not all(_is_dim(d) for d in shape):
         raise ValueError(f"`shape` must be a tuple of ints >= 0; received {shape!r}.")
 
 
