@@ -1,4 +1,5 @@
-"""`kerasnb.datasets.boston_housing`: Keras's Boston housing prices: need a download, so not available.
+"""`kerasnb.datasets.boston_housing`: Keras's Boston housing prices (not available: they
+need a download).
 
 Example:
     >>> from kerasnb.datasets import boston_housing

@@ -1,4 +1,5 @@
-"""`kerasnb.datasets.california_housing`: Keras's California housing prices: need a download, so not available.
+"""`kerasnb.datasets.california_housing`: Keras's California housing prices (not available:
+they need a download).
 
 Example:
     >>> from kerasnb.datasets import california_housing

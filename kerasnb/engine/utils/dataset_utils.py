@@ -87,7 +87,9 @@ class BatchedDataset(PyDataset):
         self._order = self._rng.permutation(count) if shuffle else np.arange(count)
 
     def __len__(self):
-        return self._count if self._batch_size is None else math.ceil(self._count / self._batch_size)
+        if self._batch_size is None:
+            return self._count
+        return math.ceil(self._count / self._batch_size)
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):
@@ -244,6 +246,10 @@ def training_or_validation(samples, labels, validation_split, subset):
 def encode_labels(labels, label_mode, num_classes):
     """Per-example label arrays: int32 indices, float32 ``(n, 1)`` (binary) or one-hot."""
     labels = np.asarray(labels, dtype="int32")
+    if label_mode == "categorical" and len(labels) and (labels.min() < 0
+                                                        or labels.max() >= num_classes):
+        raise ValueError(f'label_mode="categorical" needs labels in [0, {num_classes}) (one per '
+                         f"class); received labels from {labels.min()} to {labels.max()}.")
     if label_mode == "binary":
         return labels.astype("float32")[:, None]
     if label_mode == "categorical":

@@ -19,7 +19,8 @@ CASES = [
 def test_shapes_dtypes_and_contents(module, source, shape, x_dtype, y_dtype, count):
     (x_train, y_train), (x_test, y_test) = module.load_data()
     train_count = int(count * 0.8)
-    assert x_train.shape == (train_count,) + shape and x_test.shape == (count - train_count,) + shape
+    assert x_train.shape == (train_count,) + shape
+    assert x_test.shape == (count - train_count,) + shape
     assert y_train.shape == (train_count,) and y_test.shape == (count - train_count,)
     assert x_train.dtype == x_dtype and y_train.dtype == y_dtype
     bunch = source()

@@ -153,6 +153,7 @@ def test_color_modes_layouts_and_resizing_options(photos):
     (dict(labels="folders"), ValueError, "labels"),
     (dict(labels=[0, 1]), ValueError, "one label per file"),
     (dict(labels=[0] * 10, class_names=["a"]), ValueError, "class_names"),
+    (dict(labels=[0] * 9 + [5], label_mode="categorical"), ValueError, "categorical"),
     (dict(class_names=["cats", "birds"]), ValueError, "class_names"),
     (dict(validation_split=0.2, subset="training"), ValueError, "seed"),
     (dict(validation_split=0.2), ValueError, "go together"),

@@ -15,7 +15,8 @@ def test_array_to_img_modes_and_scaling():
     img = array_to_img(x)
     assert img.mode == "RGB" and img.size == (2, 2)
     scaled = np.asarray(img).astype("float64")
-    np.testing.assert_array_equal(scaled, ((x - x.min()) / (x.max() - x.min()) * 255).astype("uint8"))
+    expected = ((x - x.min()) / (x.max() - x.min()) * 255).astype("uint8")
+    np.testing.assert_array_equal(scaled, expected)
     assert array_to_img(np.ones((2, 2, 4)), scale=False).mode == "RGBA"
     assert array_to_img(np.full((2, 2, 1), 300.0), scale=False).mode == "I"
     assert array_to_img(np.zeros((3, 2, 2)), data_format="channels_first").size == (2, 2)

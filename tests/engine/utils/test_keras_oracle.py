@@ -29,8 +29,8 @@ def test_same_names(both):
 
 
 @pytest.mark.parametrize("name", [
-    "image_bilinear_", "image_bilinear_crop_to_aspect_ratio", "image_bilinear_pad_to_aspect_ratio",
-    "image_nearest_", "image_bicubic_", "image_area_", "image_lanczos3_pad_to_aspect_ratio", "image_labels", "image_gray",
+    "image_bilinear_", "image_bilinear_crop_to_aspect_ratio",
+    "image_bilinear_pad_to_aspect_ratio", "image_nearest_", "image_bicubic_", "image_area_", "image_lanczos3_pad_to_aspect_ratio", "image_labels", "image_gray",
     "texts", "text_labels", "audio", "audio_labels", "series_x", "series_y", "split_left",
     "split_right", "categorical", "normalize", "pad"])
 def test_matches_keras(both, name):

@@ -10,7 +10,9 @@ def reference(sequences, maxlen, padding, truncating, value):
     rows = []
     for seq in sequences:
         seq = list(seq)
-        kept = seq[len(seq) - maxlen:] if truncating == "pre" and len(seq) > maxlen else seq[:maxlen]
+        if len(seq) > maxlen:
+            seq = seq[len(seq) - maxlen:] if truncating == "pre" else seq[:maxlen]
+        kept = seq
         fill = [value] * (maxlen - len(kept))
         rows.append(fill + kept if padding == "pre" else kept + fill)
     return np.array(rows)
