@@ -23,6 +23,7 @@ from kerasnb.engine.trainers.data_adapters.py_dataset import PyDataset
 from kerasnb.engine.trainers.data_adapters.tf_dataset import is_tf_dataset
 from kerasnb.engine.trainers.data_adapters.utils import inherits_from
 from kerasnb.engine.utils import tree
+from kerasnb.engine.utils.io_utils import print_msg
 
 LABEL_MODES = ("int", "categorical", "binary", None)
 SUBSETS = ("training", "validation", "both", None)
@@ -218,9 +219,9 @@ def index_directory(directory, labels, formats, class_names=None, shuffle=True, 
             labels = np.asarray(labels, dtype="int32")
     if verbose:
         if labels is None:
-            print(f"Found {len(paths)} files.")
+            print_msg(f"Found {len(paths)} files.")
         else:
-            print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")
+            print_msg(f"Found {len(paths)} files belonging to {len(class_names)} classes.")
     if shuffle:
         order = np.random.RandomState(seed).permutation(len(paths))
         paths = [paths[i] for i in order]
@@ -235,10 +236,10 @@ def training_or_validation(samples, labels, validation_split, subset):
         return samples, labels
     count = int(validation_split * len(samples))
     if subset == "training":
-        print(f"Using {len(samples) - count} files for training.")
+        print_msg(f"Using {len(samples) - count} files for training.")
         cut = slice(0, len(samples) - count)
     else:
-        print(f"Using {count} files for validation.")
+        print_msg(f"Using {count} files for validation.")
         cut = slice(len(samples) - count, len(samples))
     return samples[cut], None if labels is None else labels[cut]
 

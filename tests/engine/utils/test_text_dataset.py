@@ -76,3 +76,14 @@ def test_bad_arguments(reviews, tmp_path):
     with pytest.raises(ValueError, match="No validation text files found"):
         text_dataset_from_directory(tmp_path, validation_split=0.5, subset="both", seed=1,
                                     verbose=False)
+
+
+def test_messages_go_to_the_logger_when_interactive_logging_is_off(reviews, capsys, caplog):
+    kerasnb.config.disable_interactive_logging()
+    with caplog.at_level("INFO", logger="kerasnb"):
+        text_dataset_from_directory(reviews, shuffle=False)
+    assert capsys.readouterr().out == ""
+    assert "Found 5 files belonging to 2 classes." in caplog.text
+    kerasnb.config.enable_interactive_logging()
+    text_dataset_from_directory(reviews, shuffle=False)
+    assert "Found 5 files belonging to 2 classes." in capsys.readouterr().out
