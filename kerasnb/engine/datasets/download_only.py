@@ -2,10 +2,9 @@
 never does, so each `load_data` raises `NotImplementedError` pointing to the local ones.
 
 Example:
-    >>> load_mnist()
+    >>> load_mnist()  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ...
-    NotImplementedError: kerasnb.datasets.mnist needs a download ...
+    NotImplementedError: kerasnb.datasets.mnist needs a download, ...
 """
 
 LOCAL = "kerasnb.datasets.digits, kerasnb.datasets.iris and kerasnb.datasets.breast_cancer"

@@ -7,7 +7,7 @@ every backend reads the same values.
 
 Example:
     >>> import numpy as np
-    >>> ds = from_batch_fetch(5, lambda i: (np.float32(i) * np.ones((len(i), 2), "float32"),),
+    >>> ds = from_batch_fetch(5, lambda i: (np.ones((len(i), 2), "float32"),),
     ...                       [((2,), "float32")], batch_size=2)
     >>> [x.shape[0] for x in ds]
     [2, 2, 1]
