@@ -29,6 +29,8 @@ __all__ = [
 def _check_real(value, name, allow_none=False, minimum=None):
     if allow_none and value is None:
         return
+    if minimum is None and type(value) in (int, float):  # the usual case, without ABC checks
+        return
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or (
             minimum is not None and value < minimum):
         expected = "a number" if minimum is None else f"a number >= {minimum}"

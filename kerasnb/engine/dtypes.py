@@ -64,6 +64,9 @@ def _resolve(node):
     return node
 
 
+_STANDARD = {}  # dtype object or name -> canonical name, for those not depending on floatx
+
+
 def standardize_dtype(dtype):
     """Returns the canonical string name of any framework's dtype, or of a Python type.
 
@@ -73,10 +76,24 @@ def standardize_dtype(dtype):
     """
     if dtype is None:
         return config.floatx()
+    if type(dtype) is not str and dtype in _WEAK:
+        return _resolve(_WEAK[dtype])
+    try:
+        return _STANDARD[dtype]
+    except (KeyError, TypeError):  # not seen yet, or unhashable
+        pass
+    name = _parse_dtype(dtype)
+    try:
+        _STANDARD[dtype] = name
+    except TypeError:
+        pass
+    return name
+
+
+def _parse_dtype(dtype):
+    """The canonical name of a dtype that is neither None nor a weak Python type."""
     if isinstance(dtype, str):
         name = dtype
-    elif dtype in _WEAK:
-        return _resolve(_WEAK[dtype])
     elif isinstance(dtype, type):  # NumPy / JAX scalar types such as np.float32
         try:
             name = np.dtype(dtype).name

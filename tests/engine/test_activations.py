@@ -191,3 +191,8 @@ def test_relu_argument_errors():
         activations.relu(X, negative_slope=None)
     with pytest.raises(ValueError, match="`threshold` must be a number"):
         activations.relu(X, threshold="0")
+
+
+def test_relu_refuses_booleans_as_numbers():
+    with pytest.raises(ValueError, match="relu: `negative_slope` must be a number; received True"):
+        activations.relu(X, negative_slope=True)

@@ -92,3 +92,20 @@ def test_promotion_is_commutative_and_associative():
         assert dtypes.result_type(a, b) == dtypes.result_type(b, a)
     for a, b, c in itertools.product(("int8", "uint16", "float16", "bfloat16", "int64"), repeat=3):
         assert dtypes.result_type(dtypes.result_type(a, b), c) == dtypes.result_type(a, dtypes.result_type(b, c))
+
+
+def test_standardize_dtype_remembers_names_but_not_floatx():
+    import numpy as np
+    import torch
+    natives = [np.dtype("float64"), np.float16, torch.bfloat16, "double", "torch.int8"]
+    first = [dtypes.standardize_dtype(d) for d in natives]
+    assert first == [dtypes._parse_dtype(d) for d in natives]
+    assert [dtypes.standardize_dtype(d) for d in natives] == first  # now from the cache
+    with pytest.raises(ValueError, match="received 'float8'"):
+        dtypes.standardize_dtype("float8")  # still an error the second time
+    with pytest.raises(ValueError, match="received 'float8'"):
+        dtypes.standardize_dtype("float8")
+    assert dtypes.standardize_dtype(None) == dtypes.standardize_dtype(float) == "float32"
+    config.set_floatx("float16")
+    assert dtypes.standardize_dtype(None) == dtypes.standardize_dtype(float) == "float16"
+    assert dtypes.standardize_dtype(np.dtype("float64")) == "float64"

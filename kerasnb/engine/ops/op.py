@@ -93,6 +93,53 @@ def _fast_wrapper(names, general, impls, resolve):
     return scope["wrapper"]
 
 
+def positional_binder(signature):
+    """``bind(args, kwargs) -> (args, kwargs)``: the call's arguments with every keyword
+    argument that can go by position moved there, as ``signature.bind`` then
+    ``BoundArguments.args``/``.kwargs`` give them, without building a `BoundArguments`.
+
+    Calls it cannot map plainly (an unknown or repeated name, a missing argument, a
+    signature with ``*args``, ``**kwargs`` or positional-only parameters) go through
+    ``signature.bind``, which also raises its usual `TypeError`.
+
+    Example:
+        >>> bind = positional_binder(inspect.signature(lambda x, axis=None, keepdims=False: 0))
+        >>> bind((1,), {"axis": 0, "keepdims": True})
+        ((1, 0, True), {})
+    """
+    params = list(signature.parameters.values())
+    positional = [p for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+    keyword_only = [p for p in params if p.kind is p.KEYWORD_ONLY]
+
+    def general(args, kwargs):
+        bound = signature.bind(*args, **kwargs)
+        return bound.args, bound.kwargs
+
+    if len(positional) + len(keyword_only) != len(params):
+        return general
+    names = tuple(p.name for p in positional)
+    known = frozenset(p.name for p in params)
+    taken = [frozenset(names[:n]) for n in range(len(names) + 1)]  # names filled by n args
+    required = sum(p.default is p.empty for p in positional)
+    required_keywords = frozenset(p.name for p in keyword_only if p.default is p.empty)
+
+    def bind(args, kwargs):
+        count = len(args)
+        keys = kwargs.keys()
+        if count > len(names) or not keys <= known or not keys.isdisjoint(taken[count]):
+            return general(args, kwargs)
+        moved, rest = list(args), dict(kwargs)
+        for name in names[count:]:
+            if name not in rest:
+                break
+            moved.append(rest.pop(name))
+        if len(moved) < required or not required_keywords <= rest.keys():
+            return general(args, kwargs)
+        return tuple(moved), rest
+
+    return bind
+
+
 def op(rule, family="numpy", name=None, check=None):
     """Decorator turning `fn` into a multi-backend op with symbolic rule `rule`.
 
@@ -128,6 +175,7 @@ def op(rule, family="numpy", name=None, check=None):
             return impl
 
         signature = inspect.signature(fn)
+        bind = positional_binder(signature)
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -136,8 +184,7 @@ def op(rule, family="numpy", name=None, check=None):
             if has_symbolic(args, kwargs):
                 return symbolic_call(wrapper, rule, args, kwargs)
             if kwargs:  # pass by position what can be, so backends may name parameters freely
-                bound = signature.bind(*args, **kwargs)
-                args, kwargs = bound.args, bound.kwargs
+                args, kwargs = bind(args, kwargs)
             return (impls.get(_state.module) or resolve())(*args, **kwargs)
 
         # Hot path for ops of one or two plain tensor arguments (add, matmul, exp, ...):
