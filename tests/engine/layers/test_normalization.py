@@ -72,6 +72,13 @@ def test_layer_normalization_errors():
         LayerNormalization(axis=[3])(X3)
 
 
+def test_layer_normalization_takes_keras_rms_scaling_false_only():
+    layer = LayerNormalization.from_config({**LayerNormalization().get_config(), "rms_scaling": False})
+    assert layer.center and layer.scale
+    with pytest.raises(NotImplementedError, match=r"LayerNormalization\(rms_scaling=True\).*RMSNormalization"):
+        LayerNormalization(rms_scaling=True)
+
+
 # RMSNormalization / UnitNormalization ---------------------------------------------------
 
 def test_rms_normalization(backend):
