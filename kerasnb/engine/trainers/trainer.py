@@ -82,6 +82,7 @@ class Trainer:
             from kerasnb.engine.optimizers.loss_scale import LossScaleOptimizer
             if not isinstance(self.optimizer, LossScaleOptimizer):
                 self.optimizer = LossScaleOptimizer(self.optimizer)
+        self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
         self._compile_metrics = (CompileMetrics(metrics, weighted_metrics)
                                  if metrics or weighted_metrics else None)

@@ -337,3 +337,10 @@ def test_small_cnn_trains(trainable_backend):
     _compiled(model, optimizer="adam", metrics=["accuracy"])
     history = model.fit(x, y, batch_size=8, epochs=8, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_compile_keeps_the_loss_and_optimizer_as_given():
+    loss = kerasnb.losses.Huber()
+    model = _compiled(loss=loss, optimizer="adam")
+    assert model.loss is loss and isinstance(model.optimizer, kerasnb.optimizers.Adam)
+    assert _compiled(loss={"out": "mse"}).loss == {"out": "mse"}
