@@ -6,6 +6,7 @@ direction checks predictions (atol 1e-6), the file layout, and for the compiled 
 compile settings, optimizer state and `evaluate`.
 """
 
+import collections
 import json
 import os
 import subprocess
@@ -99,6 +100,20 @@ def file_tree(source):
     return tree
 
 
+def object_names(config, found=None):
+    """Counter of ``(module, class_name, registered_name)`` over every object in a config."""
+    found = collections.Counter() if found is None else found
+    if isinstance(config, dict):
+        if "class_name" in config:
+            found[config.get("module"), config["class_name"], config.get("registered_name")] += 1
+        for value in config.values():
+            object_names(value, found)
+    elif isinstance(config, list):
+        for value in config:
+            object_names(value, found)
+    return found
+
+
 def archive_member(path, member):
     with zipfile.ZipFile(path) as archive:
         return archive.read(member)
@@ -183,6 +198,8 @@ def test_model_file_layout_matches_keras(keras_written, kerasnb_written):
                 assert our_config[key] == their_config[key], (name, key)
             assert [l["class_name"] for l in our_config["config"]["layers"]] == [
                 l["class_name"] for l in their_config["config"]["layers"]], name
+            # every object (layer, initializer, dtype policy, ...) named as Keras names it
+            assert not object_names(our_config) - object_names(their_config), name
             assert file_tree(our_zip.open("model.weights.h5")) == file_tree(
                 their_zip.open("model.weights.h5")), name
 
