@@ -1,6 +1,6 @@
 """Small tables with an HTML view and a plain-text fallback, for the magics' results."""
 
-import html
+from kerasnb.engine.utils.html import table, view
 
 
 class Table:
@@ -30,14 +30,5 @@ class Table:
         return "\n".join(lines)
 
     def _repr_html_(self):
-        head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in self.columns)
-        body = []
-        for i, row in enumerate(self.rows):
-            span = f" colspan='{len(self.columns)}'" if len(row) == 1 < len(self.columns) else ""
-            cells = "".join(f"<td style='text-align:left'{span}>{html.escape(str(c))}</td>"
-                            for c in row)
-            style = " style='font-weight:bold'" if i in self.marked else ""
-            body.append(f"<tr{style}>{cells}</tr>")
-        return (f"<table class='kerasnb-table'><caption style='text-align:left'>"
-                f"{html.escape(self.title)}</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table>")
+        return view(table(self.columns, self.rows, caption=self.title, cls="kerasnb-table",
+                          marked=self.marked))

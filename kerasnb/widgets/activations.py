@@ -12,11 +12,12 @@ import html
 import numpy as np
 
 from kerasnb import tree
+from kerasnb.engine.utils.html import table
 from kerasnb.layers import InputLayer
 from kerasnb.models import Model
 from kerasnb.ops import convert_to_numpy
 from kerasnb.widgets import images, svg
-from kerasnb.widgets.display import InspectorDisplay, figure, html_table, panel
+from kerasnb.widgets.display import InspectorDisplay, figure, panel
 from kerasnb.widgets.stats import tensor_stats
 
 INPUT = "input"
@@ -168,8 +169,8 @@ class LayerInspector(InspectorDisplay):
                 rows.append([mark + name, type(layer).__name__, s["shape"], svg.fmt(s["mean"]),
                              svg.fmt(s["std"]), svg.fmt(s["min"]), svg.fmt(s["max"]),
                              f"{s['zero_fraction']:.0%}"])
-        parts.append(html_table(["layer", "type", "shape", "mean", "std", "min", "max", "zeros"],
-                                rows, caption="activations"))
+        parts.append(table(["layer", "type", "shape", "mean", "std", "min", "max", "zeros"],
+                           rows, numeric=range(3, 8), caption="activations"))
         if self._layer != INPUT:
             for i, value in enumerate(_as_list(found[self._layer])):
                 parts.append(figure(f"{self._layer} output {i}" if i else f"{self._layer} output",

@@ -8,6 +8,8 @@ ipywidgets and IPython are imported only when a widget is built or displayed.
 
 import html
 
+from kerasnb.engine.utils.html import view
+
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -87,25 +89,6 @@ class InspectorDisplay:
             self._handle.update(self._repr_mimebundle_(), raw=True)
 
 
-def html_table(columns, rows, caption=None):
-    """A compact HTML table; cells are escaped strings.
-
-    Args:
-        columns: header names.
-        rows: lists of cells (any objects, shown with `str`).
-        caption: optional text above the table.
-    """
-    head = "".join(f"<th style='text-align:left;padding:1px 8px'>{html.escape(str(c))}</th>"
-                   for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left;padding:1px 8px'>{html.escape(str(c))}</td>"
-                         for c in row) + "</tr>" for row in rows)
-    cap = (f"<caption style='text-align:left;font-weight:bold'>{html.escape(caption)}</caption>"
-           if caption else "")
-    return (f"<table class='kerasnb-inspector-table' style='border-collapse:collapse;"
-            f"font-size:12px'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-
-
 def figure(title, content):
     """A titled block holding a chart or image."""
     return (f"<div style='display:inline-block;vertical-align:top;margin:4px 12px 4px 0'>"
@@ -113,6 +96,6 @@ def figure(title, content):
 
 
 def panel(kind, heading, parts):
-    """The outer frame of an inspector's HTML view."""
-    return (f"<div class='kerasnb-{kind}' style='font-family:sans-serif'>"
-            f"<div style='font-size:13px;margin-bottom:4px'>{heading}</div>{''.join(parts)}</div>")
+    """The outer frame of an inspector's HTML view (with the stylesheet of every kerasnb view)."""
+    return view(f"<div style='margin-bottom:4px'>{heading}</div>{''.join(parts)}",
+                cls=f"kerasnb-{kind}")

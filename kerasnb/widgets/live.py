@@ -31,6 +31,7 @@ import time
 
 import kerasnb
 from kerasnb.callbacks import Callback
+from kerasnb.engine.utils.html import table, view
 from kerasnb.widgets import live_chart
 from kerasnb.widgets.kernel_comms import kernel_shell, process_comm_messages
 
@@ -415,13 +416,10 @@ def _metrics_html(logs, history):
     names.sort(key=lambda name: name != "loss")
     if not names:
         return ""
-    rows = "".join(
-        f"<tr><td>{html.escape(name)}</td>"
-        f"<td style='text-align:right'>{_cell(logs.get(name))}</td>"
-        f"<td style='text-align:right'>{_cell((history.get('val_' + name) or [None])[-1])}"
-        "</td></tr>" for name in names)
-    return ("<table class='kerasnb-live-metrics'><thead><tr><th>metric</th><th>train</th>"
-            f"<th>validation</th></tr></thead><tbody>{rows}</tbody></table>")
+    rows = [[name, _cell(logs.get(name)), _cell((history.get("val_" + name) or [None])[-1])]
+            for name in names]
+    return view(table(["metric", "train", "validation"], rows, numeric=(1, 2),
+                      cls="kerasnb-live-metrics"))
 
 
 def _cell(value):

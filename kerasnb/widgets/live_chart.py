@@ -12,18 +12,16 @@ Example:
     ['application/vnd.plotly.v1+json', 'text/html', 'text/plain']
 """
 
-import html
 import math
 from typing import NamedTuple
 
-from kerasnb.widgets.svg import fmt  # noqa: F401  (also used by live.py, live_display.py)
+from kerasnb.widgets.svg import fmt, frame, polylines, text
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 # style -> (colour, width, opacity, markers)
 _STYLES = {"batch": ("#1f77b4", 1, 0.35, False), "train": ("#1f77b4", 2, 1.0, True),
            "val": ("#ff7f0e", 2, 1.0, True)}
-_FONT = "font-family='sans-serif' font-size='10'"
 _WIDTH, _HEIGHT = 340, 210
 _LEFT, _RIGHT, _TOP, _BOTTOM = 52, 10, 24, 30
 
@@ -135,34 +133,27 @@ def _svg_panel(panel, max_points):
         return _TOP + height * (y_high - y) / (y_high - y_low)
 
     parts = [f"<rect x='{_LEFT}' y='{_TOP}' width='{width}' height='{height}' fill='none' "
-             "stroke='#bbb'/>", _text(_LEFT, 15, panel.name, weight="bold")]
+             "stroke='#bbb'/>", text(_LEFT, 15, panel.name, weight="bold")]
     for tick in _linspace(y_low, y_high, 4):
         parts.append(f"<line x1='{_LEFT - 3}' y1='{py(tick):.1f}' x2='{_LEFT + width}' "
                      f"y2='{py(tick):.1f}' stroke='#eee'/>")
-        parts.append(_text(_LEFT - 5, py(tick) + 3, fmt(tick), anchor="end"))
+        parts.append(text(_LEFT - 5, py(tick) + 3, fmt(tick), anchor="end"))
     step = max(1, math.ceil(x_max / 6))
     for tick in range(0, int(x_max) + 1, step):
-        parts.append(_text(px(tick), _TOP + height + 13, str(tick), anchor="middle"))
-    parts.append(_text(_LEFT + width / 2, _HEIGHT - 4, "epoch", anchor="middle"))
+        parts.append(text(px(tick), _TOP + height + 13, str(tick), anchor="middle"))
+    parts.append(text(_LEFT + width / 2, _HEIGHT - 4, "epoch", anchor="middle"))
     legend_x = _LEFT + width
     for line in reversed(lines):
         colour, stroke, opacity, markers = _STYLES[line.style]
-        points = [(px(x), py(y)) for x, y in zip(line.x, line.y)
-                  if y is not None and math.isfinite(y)]
-        if points:
-            path = " ".join(f"{a:.1f},{b:.1f}" for a, b in points)
-            parts.append(f"<polyline points='{path}' fill='none' stroke='{colour}' "
-                         f"stroke-width='{stroke}' opacity='{opacity}'/>")
-            if markers and len(points) <= 60:
-                parts.extend(f"<circle cx='{a:.1f}' cy='{b:.1f}' r='2.5' fill='{colour}'/>"
-                             for a, b in points)
-        label_width = 6 * len(line.label) + 4
-        parts.append(_text(legend_x, 15, line.label, anchor="end", fill=colour))
-        legend_x -= label_width + 8
-    title = html.escape(f"{panel.name} per epoch", quote=True)
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{_WIDTH}' height='{_HEIGHT}' "
-            f"viewBox='0 0 {_WIDTH} {_HEIGHT}' role='img' aria-label='{title}'>"
-            f"<title>{title}</title>{''.join(parts)}</svg>")
+        points = [(px(x), py(y) if y is not None else math.nan) for x, y in zip(line.x, line.y)]
+        parts += polylines(points, colour, stroke, opacity)
+        dots = [(a, b) for a, b in points if math.isfinite(b)]
+        if markers and len(dots) <= 60:
+            parts.extend(f"<circle cx='{a:.1f}' cy='{b:.1f}' r='2.5' fill='{colour}'/>"
+                         for a, b in dots)
+        parts.append(text(legend_x, 15, line.label, anchor="end", fill=colour))
+        legend_x -= 6 * len(line.label) + 12
+    return frame(_WIDTH, _HEIGHT, parts, f"{panel.name} per epoch")
 
 
 def _y_range(values):
@@ -175,11 +166,6 @@ def _y_range(values):
 
 def _linspace(low, high, count):
     return [low + (high - low) * i / (count - 1) for i in range(count)]
-
-
-def _text(x, y, text, anchor="start", fill="#333", weight="normal"):
-    return (f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' fill='{fill}' "
-            f"font-weight='{weight}' {_FONT}>{html.escape(str(text))}</text>")
 
 
 def chart_bundle(panels, plain, max_points=500):

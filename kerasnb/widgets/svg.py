@@ -1,4 +1,5 @@
-"""Small inline SVG charts (histogram, bars, lines) for the inspectors' views.
+"""Small inline SVG charts (histogram, bars, lines) for the inspectors' views, and the SVG
+pieces (`text`, `polylines`, `frame`) that the live chart's static twin is drawn with.
 
 Every chart is a standalone ``<svg>`` element: well-formed XML with escaped text, no scripts,
 so it renders the same in a live notebook, on GitHub and in nbconvert HTML.
@@ -29,12 +30,30 @@ def fmt(value):
     return f"{value:.4g}"
 
 
-def _text(x, y, text, anchor="start", fill="#333"):
-    return (f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' fill='{fill}' {_FONT}>"
-            f"{html.escape(str(text))}</text>")
+def text(x, y, content, anchor="start", fill="#333", weight=None):
+    """One ``<text>`` element at (x, y) in the charts' font; `content` is escaped."""
+    bold = f" font-weight='{weight}'" if weight else ""
+    return (f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' fill='{fill}'{bold} "
+            f"{_FONT}>{html.escape(str(content))}</text>")
 
 
-def _frame(width, height, body, title):
+def polylines(points, stroke, width=1.5, opacity=None):
+    """``<polyline>`` elements through pixel `points` [(x, y), ...]; a point with a
+    non-finite coordinate leaves a gap, as plotly does for missing values."""
+    faded = f" opacity='{opacity}'" if opacity is not None else ""
+    lines, segment = [], []
+    for x, y in [*points, (math.nan, math.nan)]:
+        if math.isfinite(x) and math.isfinite(y):
+            segment.append(f"{x:.2f},{y:.2f}")
+        elif segment:
+            lines.append(f"<polyline points='{' '.join(segment)}' fill='none' stroke='{stroke}' "
+                         f"stroke-width='{width}'{faded}/>")
+            segment = []
+    return lines
+
+
+def frame(width, height, body, title):
+    """A standalone ``<svg>`` of the `body` elements, named `title` for screen readers."""
     label = html.escape(title, quote=True)
     return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
             f"viewBox='0 0 {width} {height}' role='img' aria-label='{label}'>"
@@ -67,10 +86,10 @@ def histogram_svg(counts, edges, width=320, height=130, title="histogram"):
         bar_h = plot_h * count / peak
         body.append(f"<rect x='{left + i * step:.2f}' y='{top + plot_h - bar_h:.2f}' "
                     f"width='{max(step - 1, 0.5):.2f}' height='{bar_h:.2f}' fill='{_BAR}'/>")
-    body.append(_text(left, height - 4, fmt(edges[0])))
-    body.append(_text(width - right, height - 4, fmt(edges[-1]), anchor="end"))
-    body.append(_text(left, 10, f"max count {int(peak)}"))
-    return _frame(width, height, body, title)
+    body.append(text(left, height - 4, fmt(edges[0])))
+    body.append(text(width - right, height - 4, fmt(edges[-1]), anchor="end"))
+    body.append(text(left, 10, f"max count {int(peak)}"))
+    return frame(width, height, body, title)
 
 
 def column_bars_svg(values, width=320, height=130, title="values"):
@@ -108,9 +127,9 @@ def column_bars_svg(values, width=320, height=130, title="values"):
         color = _BAR if value >= 0 else _NEGATIVE
         body.append(f"<rect x='{left + i * step:.2f}' y='{y:.2f}' "
                     f"width='{max(step - 0.5, 0.5):.2f}' height='{bar_h:.2f}' fill='{color}'/>")
-    body.append(_text(left, 10, f"max {fmt(hi)}"))
-    body.append(_text(left, height - 3, f"min {fmt(lo)} · {size} values"))
-    return _frame(width, height, body, title)
+    body.append(text(left, 10, f"max {fmt(hi)}"))
+    body.append(text(left, height - 3, f"min {fmt(lo)} · {size} values"))
+    return frame(width, height, body, title)
 
 
 def labeled_bars_svg(labels, values, width=320, title="scores"):
@@ -136,11 +155,11 @@ def labeled_bars_svg(labels, values, width=320, title="scores"):
     for i, (label, value) in enumerate(zip(labels, values)):
         y = 2 + i * row_h
         bar_w = (width - label_w - value_w) * (abs(value) / peak if math.isfinite(value) else 0)
-        body.append(_text(label_w - 4, y + 12, label, anchor="end"))
+        body.append(text(label_w - 4, y + 12, label, anchor="end"))
         body.append(f"<rect x='{label_w}' y='{y + 3}' width='{bar_w:.2f}' height='{row_h - 6}' "
                     f"fill='{_BAR if value >= 0 else _NEGATIVE}'/>")
-        body.append(_text(label_w + bar_w + 4, y + 12, fmt(value)))
-    return _frame(width, height, body, title)
+        body.append(text(label_w + bar_w + 4, y + 12, fmt(value)))
+    return frame(width, height, body, title)
 
 
 def line_svg(values, labels=None, marker=None, width=200, height=90, title="trend"):
@@ -167,20 +186,13 @@ def line_svg(values, labels=None, marker=None, width=200, height=90, title="tren
     def point(i):
         return left + i * step, top + plot_h * (hi - values[i]) / span
 
-    body = [_text(left, 11, title)]
-    segment = []
-    for i in range(values.size):
-        if np.isfinite(values[i]):
-            segment.append("{:.2f},{:.2f}".format(*point(i)))
-        if (not np.isfinite(values[i]) or i == values.size - 1) and segment:
-            body.append(f"<polyline points='{' '.join(segment)}' fill='none' "
-                        f"stroke='{_BAR}' stroke-width='1.5'/>")
-            segment = []
+    body = [text(left, 11, title)]
+    body += polylines([point(i) for i in range(values.size)], _BAR)
     if marker is not None and 0 <= marker < values.size and np.isfinite(values[marker]):
         x, y = point(marker)
         body.append(f"<circle cx='{x:.2f}' cy='{y:.2f}' r='3' fill='{_NEGATIVE}'/>")
     first, last = labels if labels is not None else (0, max(values.size - 1, 0))
-    body.append(_text(left, height - 2, first))
-    body.append(_text(width - right, height - 2, last, anchor="end"))
-    body.append(_text(width - right, 11, f"{fmt(lo)} … {fmt(hi)}", anchor="end", fill="#777"))
-    return _frame(width, height, body, title)
+    body.append(text(left, height - 2, first))
+    body.append(text(width - right, height - 2, last, anchor="end"))
+    body.append(text(width - right, 11, f"{fmt(lo)} … {fmt(hi)}", anchor="end", fill="#777"))
+    return frame(width, height, body, title)

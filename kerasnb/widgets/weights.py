@@ -13,9 +13,10 @@ import html
 import numpy as np
 
 from kerasnb.callbacks import Callback
+from kerasnb.engine.utils.html import table
 from kerasnb.ops import convert_to_numpy
 from kerasnb.widgets import images, svg
-from kerasnb.widgets.display import InspectorDisplay, figure, html_table, panel
+from kerasnb.widgets.display import InspectorDisplay, figure, panel
 from kerasnb.widgets.stats import STAT_LABELS, histogram, tensor_stats
 
 _MAX_OVERVIEW_ROWS = 200
@@ -239,7 +240,7 @@ class WeightInspector(InspectorDisplay, Callback):
         for key, label in STAT_LABELS.items():
             value = stats[key]
             rows.append([label, value if isinstance(value, int) else svg.fmt(value)])
-        return html_table(["statistic", "value"], rows)
+        return table(["statistic", "value"], rows)
 
     def _picture_html(self, path, entry):
         picture, shape = entry["picture"], entry["stats"]["shape"]
@@ -265,7 +266,8 @@ class WeightInspector(InspectorDisplay, Callback):
         caption = "all variables" + (f" (first {len(rows)}; {more} more)" if more > 0 else "")
         return ("<details style='margin-top:6px'><summary style='font-size:12px'>"
                 f"{html.escape(caption)}</summary>"
-                + html_table(["variable", "shape", "mean", "std", "L2 norm", "NaN+Inf"], rows)
+                + table(["variable", "shape", "mean", "std", "L2 norm", "NaN+Inf"], rows,
+                        numeric=range(2, 6))
                 + "</details>")
 
     def _build_widget(self):

@@ -1,5 +1,7 @@
 """The IPython extension, driven through a real `InteractiveShell`."""
 
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
 from IPython.core.completer import provisionalcompleter
@@ -56,9 +58,12 @@ def test_table_of_backends_marks_the_current_one(shell):
     current = [line for line in text.splitlines() if line.endswith("←")]
     assert len(current) == 1 and current[0].startswith("torch")
     assert "2.13.0" in current[0] and "cpu" in current[0]
-    html = table._repr_html_()
-    assert html.count("<tr") == 1 + len(engine_backend.NAMES)
-    assert "<tr style='font-weight:bold'><td style='text-align:left'>torch" in html
+    root = ET.fromstring(table._repr_html_())
+    assert root.find("table").get("class") == "kerasnb-table"
+    assert root.find("table/caption").text == "kerasnb backends"
+    rows = root.findall("table/tbody/tr")
+    assert len(rows) == len(engine_backend.NAMES)
+    assert [r.find("td").text for r in rows if r.get("style") == "font-weight:bold"] == ["torch"]
 
 
 def test_switch_moves_live_models_and_prints_one_line(shell, capsys):
@@ -158,7 +163,7 @@ def test_compare_defaults_to_trainable_backends_and_measures_differences(shell):
         assert float(row[3]) < 1e-5
     assert table.rows[0][1].startswith("float32 (3, 4), mean")
     assert kerasnb.config.backend() == "numpy"
-    assert "<caption style='text-align:left'>Backend comparison</caption>" in table._repr_html_()
+    assert ET.fromstring(table._repr_html_()).find("table/caption").text == "Backend comparison"
 
 
 def test_compare_rewinds_state_and_reports_errors_per_backend(shell):

@@ -44,7 +44,7 @@ def test_notebook_with_magics_runs_in_a_real_kernel():
     assert line.startswith("numpy → torch: 2 variables moved (32 B) in ") and line.endswith(" ms\n")
 
     table = out[2][0][1]
-    assert "<table class='kerasnb-table'>" in table["text/html"]
+    assert '<table class="kerasnb-table">' in table["text/html"]
     assert table["text/plain"].splitlines()[4].startswith("torch") and "←" in table["text/plain"]
 
     assert out[3] == [("stderr", "UsageError: Unknown backend 'nope': expected one of numpy, "

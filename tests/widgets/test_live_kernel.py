@@ -151,7 +151,7 @@ def test_notebook_keeps_static_outputs_and_stays_small(tmp_path):
     summary, chart = cells[1]
     assert summary.output_type == chart.output_type == "display_data"
     assert summary.data["text/plain"] == "LivePlot: 3/3 epochs"
-    assert "<table class='kerasnb-live-metrics'>" in summary.data["text/html"]
+    assert '<table class="kerasnb-live-metrics">' in summary.data["text/html"]
     assert chart.data["text/plain"] == "LivePlot chart: loss, accuracy"
     assert chart.data["text/html"].count("<svg") == 2
     figure = chart.data[PLOTLY_MIME]

@@ -4,7 +4,7 @@ Everything here returns well-formed XHTML fragments (every tag closed, every att
 quoted), so a view parses with `xml.etree` as well as with a browser.
 
 Example:
-    >>> element("td", "a < b", cls="num")
+    >>> element("td", escape("a < b"), cls="num")
     '<td class="num">a &lt; b</td>'
 """
 
@@ -19,6 +19,7 @@ STYLE = """<style>
 .kerasnb-view th, .kerasnb-view td { padding: 2px 10px; text-align: left; vertical-align: top;
   white-space: nowrap; border-bottom: 1px solid rgba(128, 128, 128, 0.25); }
 .kerasnb-view th { border-bottom: 1px solid rgba(128, 128, 128, 0.7); font-weight: 600; }
+.kerasnb-view caption { text-align: left; font-weight: 600; padding: 2px 0; }
 .kerasnb-view td.num, .kerasnb-view th.num { text-align: right; }
 .kerasnb-view .muted { opacity: 0.65; }
 .kerasnb-view .title { font-weight: 600; margin: 2px 0; }
@@ -48,28 +49,50 @@ def element(tag, content="", cls=None, **attrs):
     return f"<{tag}{rendered}>{content}</{tag}>"
 
 
-def table(headers, rows, numeric=()):
-    """A table of text cells.
+def table(headers, rows, numeric=(), caption=None, cls=None, marked=()):
+    """A table of text cells, styled by `view`'s stylesheet.
 
     Args:
         headers: the column titles (plain text), or None for a table without a header row.
-        rows: lists of cells; a cell is plain text, or a ``(html,)`` 1-tuple of raw HTML.
+        rows: lists of cells; a cell is plain text, or a ``(html,)`` 1-tuple of raw HTML. A
+            row of a single cell, in a table of several columns, spans them all.
         numeric: indices of right-aligned columns.
+        caption: a text above the table, or None.
+        cls: the table's ``class`` attribute, or None.
+        marked: indices of rows written in bold (e.g. the current choice).
+
+    Example:
+        >>> table(None, [["a<b"]], caption="F")
+        '<table><caption>F</caption><tbody><tr><td>a&lt;b</td></tr></tbody></table>'
     """
-    def cell(tag, index, value):
+    numeric = set(numeric)
+    width = len(headers) if headers else max((len(r) for r in rows), default=0)
+
+    def cell(tag, index, value, span=None):
         content = value[0] if isinstance(value, tuple) else escape(value)
-        return element(tag, content, cls="num" if index in numeric else None)
+        return element(tag, content, cls="num" if index in numeric else None, colspan=span)
 
-    head = ""
+    def row(index, values):
+        span = width if len(values) == 1 < width else None
+        return element("tr", "".join(cell("td", i, v, span) for i, v in enumerate(values)),
+                       style="font-weight:bold" if index in marked else None)
+
+    head = element("caption", escape(caption)) if caption is not None else ""
     if headers:
-        head = element("thead", element("tr", "".join(cell("th", i, h) for i, h in enumerate(headers))))
-    body = "".join(element("tr", "".join(cell("td", i, v) for i, v in enumerate(r))) for r in rows)
-    return element("table", head + element("tbody", body))
+        head += element("thead", element("tr", "".join(cell("th", i, h)
+                                                       for i, h in enumerate(headers))))
+    body = "".join(row(i, r) for i, r in enumerate(rows))
+    return element("table", head + element("tbody", body), cls=cls)
 
 
-def view(content):
-    """Wraps a view's HTML in the shared stylesheet and the scoping ``div``."""
-    return element("div", STYLE + content, cls="kerasnb-view")
+def view(content, cls=None):
+    """Wraps a view's HTML in the shared stylesheet and the scoping ``div``.
+
+    Args:
+        content: the view's HTML.
+        cls: a further class of the ``div`` (e.g. ``"kerasnb-table"``), or None.
+    """
+    return element("div", STYLE + content, cls=f"kerasnb-view {cls}" if cls else "kerasnb-view")
 
 
 def sparkline(values, width=90, height=18):
