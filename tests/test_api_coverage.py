@@ -40,7 +40,7 @@ DEFERRED = {
     "keras.layers": {
         "AugMix", "AutoContrast",
         "ContrastLimitedAdaptiveHistogramEqualization", "CutMix", "Equalization",
-        "HashedCrossing", "Hashing", "IntegerLookup", "MaxNumBoundingBoxes", "MelSpectrogram", "MixUp",
+        "IntegerLookup", "MaxNumBoundingBoxes", "MelSpectrogram", "MixUp",
         "Pipeline", "RandAugment", "RandomBrightness", "RandomColorDegeneration",
         "RandomColorJitter", "RandomContrast", "RandomCrop", "RandomElasticTransform", "RandomErasing",
         "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",

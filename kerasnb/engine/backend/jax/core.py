@@ -57,3 +57,13 @@ def shape(x):
 def value_and_grad(fn, argnums=0, has_aux=False):
     """``fn``'s value and its gradient with respect to the `argnums` arguments (JAX semantics)."""
     return jax.value_and_grad(fn, argnums=argnums, has_aux=has_aux)
+
+
+def host_call(fn, args, dtype, shape):
+    """``fn(*numpy_args)`` (one NumPy array out) on jax arrays; under `jax.jit` through
+    `jax.pure_callback`, so host-side preprocessing (hashing, lookups) also traces."""
+    if any(isinstance(a, jax.core.Tracer) for a in args):
+        spec = jax.ShapeDtypeStruct(tuple(shape), common.numpy_dtype(dtype))
+        return jax.pure_callback(lambda *values: np.asarray(fn(*values), spec.dtype), spec, *args)
+    return convert_to_tensor(np.asarray(fn(*[a if isinstance(a, np.ndarray) else convert_to_numpy(a)
+                                             for a in args])), dtype)

@@ -136,3 +136,15 @@ def _register_variable_conversion():
 
 
 _register_variable_conversion()
+
+
+def host_call(fn, args, dtype, shape):
+    """``fn(*numpy_args)`` (one NumPy array out) on tensors; inside a traced graph (tf.data,
+    `tf.function`) through `tf.numpy_function`. `dtype` may be ``"string"`` (tf.string)."""
+    out_dtype = tf.string if dtype == "string" else tf.as_dtype(dtypes.standardize_dtype(dtype))
+    if not tf.executing_eagerly():
+        out = tf.numpy_function(fn, list(args), out_dtype, stateful=False)
+        out.set_shape(shape)
+        return out
+    out = fn(*[convert_to_numpy(a) if tf.is_tensor(a) else a for a in args])
+    return tf.convert_to_tensor(out, dtype=out_dtype)

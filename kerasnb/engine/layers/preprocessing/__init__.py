@@ -3,8 +3,10 @@
 from kerasnb.engine.layers.preprocessing.category_encoding import CategoryEncoding
 from kerasnb.engine.layers.preprocessing.data_layer import DataLayer  # noqa: F401 (the base)
 from kerasnb.engine.layers.preprocessing.discretization import Discretization
+from kerasnb.engine.layers.preprocessing.hashing import HashedCrossing, Hashing
 from kerasnb.engine.layers.preprocessing.image_resizing import CenterCrop, Resizing
 from kerasnb.engine.layers.preprocessing.normalization import Normalization
 from kerasnb.engine.layers.preprocessing.rescaling import Rescaling
 
-__all__ = ["CategoryEncoding", "CenterCrop", "Discretization", "Normalization", "Rescaling", "Resizing"]
+__all__ = ["CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing",
+           "Normalization", "Rescaling", "Resizing"]

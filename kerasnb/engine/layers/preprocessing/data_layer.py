@@ -35,6 +35,10 @@ class DataLayer(Layer):
 
     Subclasses write `call` with `kerasnb.ops` as usual.
 
+    TensorFlow's AutoGraph would rewrite the Python of a layer passed to ``dataset.map``;
+    it calls objects that carry an ``autograph_info__`` attribute as they are instead, so
+    data layers carry one: their call runs once, at trace time, as plain Python.
+
     Example:
         >>> class Double(DataLayer):
         ...     def call(self, inputs):
@@ -42,6 +46,8 @@ class DataLayer(Layer):
         >>> Double()(np.ones((2, 2))).shape
         (2, 2)
     """
+
+    autograph_info__ = None
 
     def __call__(self, *args, **kwargs):
         if not args or has_symbolic(args, kwargs) or not backend.in_tf_graph():

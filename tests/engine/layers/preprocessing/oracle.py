@@ -26,7 +26,7 @@ np.savez(_FOLDER + "/_out.npz", **_out)
 """
 
 
-def run_scripts(scripts, backend="numpy"):
+def run_scripts(scripts, backend="tensorflow"):
     """``{module: {name: array}}`` from ``{module: (script, inputs)}`` run under Keras."""
     pytest.importorskip("keras")
     with tempfile.TemporaryDirectory() as folder:

@@ -1,5 +1,6 @@
 """DataLayer: tf.data pipelines under every backend through a thread-local dispatch override."""
 
+import inspect
 import threading
 
 import numpy as np
@@ -91,3 +92,19 @@ def test_evaluating_leaves_the_session_backend_as_it_was(name):
     with engine_backend.evaluating("tensorflow"):
         assert engine_backend.current() == "tensorflow"
     assert engine_backend.current() == name
+
+
+class WhereAmI(DataLayer):
+    def call(self, inputs):
+        self.code_file = inspect.currentframe().f_code.co_filename
+        return inputs
+
+
+def test_autograph_leaves_the_python_of_a_data_layer_alone(backend):
+    import tensorflow as tf
+    layer = WhereAmI()
+    tf.data.Dataset.from_tensor_slices(np.zeros((2, 1))).map(layer)
+    assert layer.code_file == __file__  # not a file that AutoGraph generated
+    nested = WhereAmI()
+    tf.data.Dataset.from_tensor_slices(np.zeros((2, 1))).map(lambda x: nested(x) + 1)
+    assert nested.code_file == __file__
