@@ -13,7 +13,7 @@ from kerasnb import backend, config, ops, random, tree, utils  # noqa: F401,E402
 from kerasnb import activations, constraints, initializers, regularizers, saving  # noqa: F401,E402
 from kerasnb import export, layers, models  # noqa: F401,E402
 from kerasnb import callbacks, losses, metrics, optimizers  # noqa: F401,E402
-from kerasnb import datasets  # noqa: F401,E402
+from kerasnb import datasets, distribution  # noqa: F401,E402
 from kerasnb.engine.dtype_policies import DTypePolicy, FloatDTypePolicy  # noqa: F401,E402
 from kerasnb.engine.initializers import Initializer  # noqa: F401,E402
 from kerasnb.engine.regularizers import Regularizer  # noqa: F401,E402

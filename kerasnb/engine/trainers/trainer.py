@@ -16,6 +16,7 @@ Example:
 
 import contextlib
 import contextvars
+import functools
 import signal
 import threading
 
@@ -23,6 +24,7 @@ import numpy as np
 
 from kerasnb.engine import backend, config, dtypes
 from kerasnb.engine import scope as scopes
+from kerasnb.engine.distribution import distributions, training as distributed
 from kerasnb.engine.layers.layer import FrozenStructure, structure_memo
 from kerasnb.engine.metrics.metric import Metric
 from kerasnb.engine.metrics.reduction import Mean
@@ -219,6 +221,7 @@ class Trainer:
 
         grad_fn = backend.get().value_and_grad(forward, has_aux=True)
         (_, (loss, y_pred, new_values)), grads = grad_fn([v.value for v in trainable])
+        grads = distributed.reduce_gradients(grads)  # averaged over replicas when distributed
         for variable, value in zip(updated, new_values):
             variable.assign(core.stop_gradient(value))
         self.optimizer.apply(grads, trainable)
@@ -249,7 +252,8 @@ class Trainer:
     def _step_function(self, kind):
         """The runner of `kind` ("train", "test", "predict") for the active backend:
         ``run(batches) -> logs or outputs``, cached per backend."""
-        key, cache = (kind, backend.current()), self.__dict__.setdefault("_step_cache", _StepCache())
+        key = (kind, backend.current(), distributions.distribution())
+        cache = self.__dict__.setdefault("_step_cache", _StepCache())
         run = cache.runners.get(key)
         if run is None:
             run = cache.runners[key] = _make_runner(self, kind, cache)
@@ -534,6 +538,7 @@ def _make_runner(model, kind, cache):
             return result
         return run_forward
 
+    spread = distributed.step_runner(model, kind)  # None unless a distribution is active
     compile_it = not model.run_eagerly and (
         module.NAME in ("jax", "tensorflow") or model.jit_compile is True)
     if not compile_it:
@@ -542,7 +547,7 @@ def _make_runner(model, kind, cache):
                 for batch in batches:
                     result = step(_to_backend(batch))
             return result
-        return run_eager
+        return run_eager if spread is None else spread.wrap(run_eager)
 
     variables = _unique(model.variables + (model.metrics_variables + model.optimizer.variables
                                            if kind == "train" else
@@ -559,9 +564,11 @@ def _make_runner(model, kind, cache):
         return result, [scope.values[id(v)] for v in variables]
 
     jit = model.jit_compile is True or (model.jit_compile == "auto" and module.NAME == "jax")
-    compiled = module.trainer.compile_step(pure, jit_compile=jit, donate_state=kind != "predict")
+    compile_step = (module.trainer.compile_step if spread is None else
+                    functools.partial(spread.compile_step, variables=variables))
+    compiled = compile_step(pure, jit_compile=jit, donate_state=kind != "predict")
     fused = None
-    if kind != "predict" and jit and model.steps_per_execution > 1 and hasattr(module.trainer, "stack_batches"):
+    if spread is None and kind != "predict" and jit and model.steps_per_execution > 1 and hasattr(module.trainer, "stack_batches"):
         def pure_many(state, stacked):
             def body(carry, data):
                 result, carry = pure(carry, data)
@@ -589,7 +596,7 @@ def _make_runner(model, kind, cache):
             return dict(zip(keys, result))
         return result
 
-    return run_compiled
+    return run_compiled if spread is None else spread.wrap(run_compiled)
 
 
 def _same_shapes(batches):
