@@ -120,6 +120,23 @@ class StepRunner:
         fresh = self.model.get_metrics_result()
         return {k: fresh.get(k, v) for k, v in logs.items()}
 
+    def check_replicated(self):
+        """For backends that keep a whole copy of every variable per replica: raises
+        NotImplementedError (naming the feature and backend) when a layout splits a
+        variable or the mesh has axes besides the batch axis."""
+        mesh = self.distribution.device_mesh
+        for variable in self.model.variables:
+            layout = self.distribution.get_variable_layout(variable)
+            if layout.is_sharded():
+                raise self.unsupported(
+                    f"ModelParallel (variable {variable.path!r} split as {layout.axes})",
+                    "it keeps a whole copy of every variable per replica: use DataParallel, "
+                    "or the jax backend to split variables.")
+        if self.distribution.num_model_replicas != mesh.devices.size:
+            raise self.unsupported(
+                f"A device mesh with axes besides the batch axis ({mesh.axis_names}, shape "
+                f"{mesh.shape})", "use a 1-D DataParallel mesh, or the jax backend.")
+
     def unsupported(self, feature, hint):
         return NotImplementedError(
             f"{feature} is not implemented on the {backend.current()} backend; {hint}")
