@@ -100,8 +100,9 @@ class Sequential(Model):
                 kwargs["training"] = training
             if layer._call_has_mask and mask is not None:
                 kwargs["mask"] = mask
-            x = layer(x, **kwargs)
+            outputs = layer(x, **kwargs)
             mask = layer.compute_mask(x, mask) if layer.supports_masking else None
+            x = outputs
         return x
 
     @property

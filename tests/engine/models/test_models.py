@@ -156,3 +156,14 @@ def test_models_follow_backend_switches():
     for name in ("torch", "jax", "numpy"):
         kerasnb.config.set_backend(name)
         np.testing.assert_allclose(to_numpy(model(X)), before, rtol=1e-5, atol=1e-6)
+
+
+def test_sequential_passes_the_mask_computed_from_each_layer_input(backend):
+    """Embedding(mask_zero) + LSTM: padded rows give what the unpadded sequences give."""
+    tokens = np.array([[1, 2, 3, 0, 0], [4, 5, 0, 0, 0]])
+    kerasnb.utils.set_random_seed(0)
+    model = Sequential([Input((5,), dtype="int32"), layers.Embedding(10, 4, mask_zero=True),
+                        layers.LSTM(3)])
+    unpadded = [to_numpy(model(tokens[i:i + 1, :n]))[0] for i, n in enumerate([3, 2])]
+    np.testing.assert_allclose(to_numpy(model(tokens)), np.stack(unpadded), atol=1e-6)
+    np.testing.assert_allclose(model.predict(tokens, verbose=0), np.stack(unpadded), atol=1e-6)
