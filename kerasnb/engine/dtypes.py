@@ -17,6 +17,7 @@ INTS = UINTS + SINTS
 FLOATS = ("bfloat16", "float16", "float32", "float64")
 COMPLEXES = ("complex64", "complex128")
 ALL = BOOL + INTS + FLOATS + COMPLEXES
+STRING = "string"  # text (`Input(dtype="string")`, tf.string): no tensor math, no promotion
 
 _ALIASES = {
     "float": "float32", "double": "float64", "half": "float16", "int": "int64",
@@ -103,6 +104,8 @@ def _parse_dtype(dtype):
         name = getattr(dtype, "name", None) or str(dtype)
     name = name.rsplit(".", 1)[-1]
     name = _ALIASES.get(name, name)
+    if name == STRING:
+        return name
     if name not in ALL:
         raise ValueError(f"Invalid dtype: expected one of {', '.join(ALL)}; received {dtype!r}.")
     return name

@@ -486,8 +486,8 @@ class Layer:
         module, target = backend.get(), self.compute_dtype
 
         def convert(x):
-            if x is None:
-                return x
+            if x is None or isinstance(x, np.ndarray) and x.dtype.kind in "USO":
+                return x  # strings stay NumPy: only TensorFlow has string tensors
             if not module.is_tensor(x):
                 x = module.convert_to_tensor(x)
             if self.autocast:

@@ -2,8 +2,9 @@
 
 The archive holds ``metadata.json`` (``keras_version`` — kerasnb's version here —,
 ``date_saved``), ``config.json`` (`serialize_keras_object(model)` plus ``build_config`` and
-``compile_config`` when known) and ``model.weights.h5`` (see `weights_file`). With
-``zipped=False`` the same three files go into a directory named `filepath`.
+``compile_config`` when known), ``model.weights.h5`` (see `weights_file`) and, for objects
+that save some, asset files under ``assets/`` (see `assets`). With ``zipped=False`` the same
+files go into a directory named `filepath`.
 
 Example:
     >>> save_model(model, "model.keras")
@@ -19,7 +20,7 @@ import uuid
 import warnings
 import zipfile
 
-from kerasnb.engine.saving import serialization, weights_file
+from kerasnb.engine.saving import assets, serialization, weights_file
 
 CONFIG_FILE, METADATA_FILE, WEIGHTS_FILE = "config.json", "metadata.json", "model.weights.h5"
 MODEL_SUFFIX = ".keras"
@@ -87,10 +88,11 @@ def _config_bytes(model, include_optimizer, filepath):
 
 
 def _archive_members(model, include_optimizer, filepath):
-    """``{name: bytes}`` of the three files of a `.keras` archive, in Keras's order."""
+    """``{name: bytes}`` of a `.keras` archive: its three files in Keras's order, then assets."""
     return {METADATA_FILE: json.dumps(_metadata()).encode(),
             CONFIG_FILE: _config_bytes(model, include_optimizer, filepath),
-            WEIGHTS_FILE: weights_file.weights_bytes(model, include_optimizer)}
+            WEIGHTS_FILE: weights_file.weights_bytes(model, include_optimizer),
+            **assets.asset_members(model)}
 
 
 def write_archive(members, path):
@@ -114,6 +116,7 @@ def _write_directory(members, filepath, overwrite):
     try:
         os.makedirs(staging)
         for member, data in members.items():
+            os.makedirs(os.path.dirname(os.path.join(staging, member)), exist_ok=True)
             with open(os.path.join(staging, member), "wb") as handle:
                 handle.write(data)
         if os.path.exists(filepath):
@@ -171,6 +174,8 @@ def read_members(filepath):
         names = [n for n in (CONFIG_FILE, METADATA_FILE, WEIGHTS_FILE)
                  if os.path.isfile(os.path.join(filepath, n))]
         members = {}
+        for root, _, files in os.walk(os.path.join(filepath, assets.PREFIX)):
+            names += [os.path.relpath(os.path.join(root, f), filepath).replace(os.sep, "/") for f in files]
         for name in names:
             with open(os.path.join(filepath, name), "rb") as handle:
                 members[name] = handle.read()
@@ -181,7 +186,7 @@ def read_members(filepath):
         try:
             with zipfile.ZipFile(filepath) as archive:
                 members = {name: archive.read(name) for name in archive.namelist()
-                           if name in (CONFIG_FILE, METADATA_FILE, WEIGHTS_FILE)}
+                           if name in (CONFIG_FILE, METADATA_FILE, WEIGHTS_FILE) or assets.is_asset(name)}
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             raise ValueError(f"{filepath} is a damaged `.keras` archive: {error}") from None
     if CONFIG_FILE not in members:
@@ -286,4 +291,5 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         model = _rebuild(config, custom_objects, safe_mode, filepath)
         _build_and_compile(model, config, compile, filepath)
     _restore_weights(model, members, filepath)
+    assets.restore_assets(model, members, filepath)
     return model

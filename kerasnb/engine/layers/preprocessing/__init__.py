@@ -5,8 +5,11 @@ from kerasnb.engine.layers.preprocessing.data_layer import DataLayer  # noqa: F4
 from kerasnb.engine.layers.preprocessing.discretization import Discretization
 from kerasnb.engine.layers.preprocessing.hashing import HashedCrossing, Hashing
 from kerasnb.engine.layers.preprocessing.image_resizing import CenterCrop, Resizing
+from kerasnb.engine.layers.preprocessing.lookup import IntegerLookup, StringLookup
 from kerasnb.engine.layers.preprocessing.normalization import Normalization
 from kerasnb.engine.layers.preprocessing.rescaling import Rescaling
+from kerasnb.engine.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = ["CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing",
-           "Normalization", "Rescaling", "Resizing"]
+           "IntegerLookup", "Normalization", "Rescaling", "Resizing", "StringLookup",
+           "TextVectorization"]
