@@ -13,8 +13,9 @@ from kerasnb import backend, config, ops, random, tree, utils  # noqa: F401,E402
 from kerasnb import activations, constraints, initializers, regularizers, saving  # noqa: F401,E402
 from kerasnb import export, layers, models  # noqa: F401,E402
 from kerasnb import callbacks, losses, metrics, optimizers  # noqa: F401,E402
-from kerasnb import datasets, distribution  # noqa: F401,E402
+from kerasnb import datasets, distribution, dtype_policies, quantizers  # noqa: F401,E402
 from kerasnb.engine.dtype_policies import DTypePolicy, FloatDTypePolicy  # noqa: F401,E402
+from kerasnb.engine.quantization.quantizers import Quantizer  # noqa: F401,E402
 from kerasnb.engine.initializers import Initializer  # noqa: F401,E402
 from kerasnb.engine.regularizers import Regularizer  # noqa: F401,E402
 from kerasnb.engine.layers import Input, InputSpec, Layer  # noqa: F401,E402

@@ -7,6 +7,7 @@ Example:
 """
 
 from kerasnb.engine.backend import current as backend, set_backend  # noqa: F401
+from kerasnb.engine.dtype_policies import dtype_policy, set_dtype_policy  # noqa: F401
 from kerasnb.engine.config import (  # noqa: F401
     disable_flash_attention, disable_interactive_logging, disable_traceback_filtering,
     enable_flash_attention, enable_interactive_logging, enable_traceback_filtering,

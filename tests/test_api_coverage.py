@@ -31,6 +31,8 @@ NAMESPACES = {
     "keras.callbacks": "kerasnb.callbacks",
     "keras.utils": "kerasnb.utils",
     "keras.export": "kerasnb.export",
+    "keras.dtype_policies": "kerasnb.dtype_policies",
+    "keras.quantizers": "kerasnb.quantizers",
 }
 
 # Names whose issue has not landed yet: the preprocessing/augmentation family (issue 9), the

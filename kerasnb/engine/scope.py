@@ -76,3 +76,31 @@ class StatelessScope:
 
     def __exit__(self, *exc):
         _local.stack = _local.stack[:-1]
+
+
+class AutocastScope:
+    """While active, floating Variables created with ``autocast=True`` read as `dtype`
+    (None: read as stored). `Layer.__call__` opens one for layers whose compute dtype differs
+    from their variable dtype (mixed precision), so float32 weights enter 16-bit math.
+
+    Example:
+        >>> with AutocastScope("float16"):
+        ...     kernel.value.dtype  # a float32 Variable  # doctest: +SKIP
+        float16
+    """
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __enter__(self):
+        self.saved = getattr(_local, "autocast", None)
+        _local.autocast = self.dtype
+        return self
+
+    def __exit__(self, *exc):
+        _local.autocast = self.saved
+
+
+def autocast_dtype():
+    """The dtype floating Variables read as right now, or None."""
+    return getattr(_local, "autocast", None)

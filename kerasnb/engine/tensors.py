@@ -178,19 +178,29 @@ class Variable(_Operators):
 
     @property
     def value(self):
-        """The current value as a tensor of the active backend (or of the active StatelessScope)."""
-        if _scope._local.__dict__.get("stack"):
-            mapped = _scope.lookup(self)
-            if mapped is not None:
-                return mapped
-        if self._module is not backend._state.module:
-            if backend._state.scoped:
-                return backend.get().convert_to_tensor(self.numpy(), self._dtype)
-            self._migrate(backend.get())
-        return self._value
+        """The current value as a tensor of the active backend (or of the active StatelessScope),
+        cast to the dtype of an active `AutocastScope` if this is a floating autocast Variable."""
+        local = _scope._local.__dict__
+        value = _scope.lookup(self) if local.get("stack") else None
+        if value is None:
+            if self._module is not backend._state.module:
+                if backend._state.scoped:
+                    value = backend.get().convert_to_tensor(self.numpy(), self._dtype)
+                else:
+                    self._migrate(backend.get())
+            if value is None:
+                value = self._value
+        target = local.get("autocast")
+        if target is not None and target != self._dtype and self.autocast and self._dtype in dtypes.FLOATS:
+            value = backend.get().cast(value, target)
+        return value
 
     @property
     def dtype(self):
+        """The stored dtype, or the dtype of an active `AutocastScope` that this Variable reads as."""
+        target = _scope._local.__dict__.get("autocast")
+        if target is not None and self.autocast and self._dtype in dtypes.FLOATS:
+            return target
         return self._dtype
 
     @property

@@ -25,6 +25,7 @@ from kerasnb.engine import backend, dtype_policies, dtypes, naming, scope as sco
 from kerasnb.engine.layers.input_spec import assert_input_compatibility
 from kerasnb.engine.ops.op import flatten, has_symbolic, pack
 from kerasnb.engine.ops.rules import shape_of
+from kerasnb.engine.quantization.layer_methods import QuantizationMethods
 from kerasnb.engine.random.seed_generator import SeedGenerator
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor, Node, Variable
@@ -121,7 +122,7 @@ def get_mask(x):
     return getattr(x, "_keras_mask", None)
 
 
-class Layer:
+class Layer(QuantizationMethods):
     """Base class of every layer and model.
 
     Args:
@@ -314,20 +315,34 @@ class Layer:
 
     @dtype_policy.setter
     def dtype_policy(self, value):
-        self._dtype_policy = dtype_policies.get(value)
+        """Sets the policy (into the layer's DTypePolicyMap, if it has one); a quantized
+        policy on a built, unquantized layer quantizes it."""
+        policy = dtype_policies.get(value)
+        if isinstance(self._dtype_policy, dtype_policies.DTypePolicyMap) and self.path:
+            if self.path in self._dtype_policy:
+                del self._dtype_policy[self.path]
+            self._dtype_policy[self.path] = policy
+        else:
+            self._dtype_policy = policy
+        mode = policy.quantization_mode
+        if mode is not None and self.built and not getattr(self, "_is_quantized", False):
+            if mode in ("gptq", "awq"):
+                raise ValueError(f"Setting a {mode} dtype policy does not quantize layer {self.name!r}: "
+                                 f"{mode} needs calibration data (and is not implemented in kerasnb).")
+            self.quantize(mode, config=_config_of_policy(policy))
 
     @property
     def dtype(self):
         """The dtype of the layer's weights."""
-        return self._dtype_policy.variable_dtype
+        return self._own_policy().variable_dtype
 
     @property
     def compute_dtype(self):
-        return self._dtype_policy.compute_dtype
+        return self._own_policy().compute_dtype
 
     @property
     def variable_dtype(self):
-        return self._dtype_policy.variable_dtype
+        return self._own_policy().variable_dtype
 
     # Weights ------------------------------------------------------------------------
 
@@ -474,9 +489,28 @@ class Layer:
             self._clear_losses()
         with _CallContext(training):
             self._maybe_build(args, kwargs)
-            outputs = self.call(*args, **kwargs)
+            outputs = self._run_call(args, kwargs)
         self._post_call(args, kwargs, outputs)
         return outputs
+
+    def _run_call(self, args, kwargs):
+        """`call` (or `quantized_call` for a quantized layer) under the layer's autocast
+        scope: float Variables read as the compute dtype where it differs from the variable
+        dtype (mixed precision); a layer with autocast off, or a float32 layer inside a mixed
+        one, reads them as stored."""
+        method = self.call if self.quantization_mode is None else self.quantized_call
+        current = scopes.autocast_dtype()
+        compute = self.compute_dtype
+        if not self.autocast or not dtypes.is_float(compute):
+            target = None
+        elif current is not None or compute != self.variable_dtype:
+            target = compute
+        else:
+            return method(*args, **kwargs)
+        if target == current:
+            return method(*args, **kwargs)
+        with scopes.AutocastScope(target):
+            return method(*args, **kwargs)
 
     def _convert_inputs(self, args):
         """Arrays and Python data in the first argument become tensors; floating ones are
@@ -555,7 +589,7 @@ class Layer:
                 for out in flatten(outputs):
                     out.history = node
             else:
-                outputs = self.call(*args, **kwargs)
+                outputs = self._run_call(args, kwargs)
         self._propagate_mask(args, kwargs, outputs)
         tracing.called(self, args, kwargs, outputs)
         return outputs
@@ -672,6 +706,14 @@ class Layer:
         """Output shape, weights, sublayers and parameter totals, for notebooks."""
         from kerasnb.engine.models.summary_html import layer_html
         return layer_html(self)
+
+
+def _config_of_policy(policy):
+    """The quantization config a quantized policy implies (int4's block size), or None."""
+    if isinstance(policy, dtype_policies.Int4DTypePolicy):
+        from kerasnb.engine.quantization.configs import Int4QuantizationConfig
+        return Int4QuantizationConfig(block_size=policy.block_size)
+    return None
 
 
 def _get_regularizer(identifier):

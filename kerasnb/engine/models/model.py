@@ -82,6 +82,20 @@ class Model(Trainer, Layer):
         return export_model(self, filepath, format=format, verbose=verbose,
                             input_signature=input_signature, **kwargs)
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantizes the weights of every quantizable layer (Dense, EinsumDense, Embedding).
+
+        Args:
+            mode: ``"int8"``, ``"int4"`` or ``"float8"`` (optional when `config` is given).
+            config: a `kerasnb.quantizers.QuantizationConfig`.
+            filters: a regex on layer names, a list of them, or a callable ``layer -> bool``.
+
+        Example:
+            >>> model.quantize("int8")
+        """
+        from kerasnb.engine.quantization.model_quantize import quantize_model
+        quantize_model(self, mode, config, filters, **kwargs)
+
     def build(self, input_shape=None):
         """Builds the weights by running `call` on a symbolic input of `input_shape`."""
         if type(self).build is Model.build and input_shape is not None:

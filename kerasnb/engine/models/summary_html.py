@@ -69,13 +69,28 @@ def _totals(layer):
                  numeric=(1,))
 
 
+def _quantization(report):
+    """The quantized layers: mode and weight bytes before and after, with the model's totals."""
+    rows, (before, after) = report
+    cells = [[layer.name, mode, summary.format_bytes(b), summary.format_bytes(a), f"{b / a:.2f}x" if a else "-"]
+             for layer, mode, b, a in rows]
+    cells.append([("<b>model</b>",), "", summary.format_bytes(before), summary.format_bytes(after),
+                  f"{before / after:.2f}x" if after else "-"])
+    return table(["Quantized layer", "Mode", "Weights before", "Weights after", "Smaller by"], cells,
+                 numeric=(2, 3, 4), caption=summary.quantization_text(report))
+
+
 def model_html(model):
-    """The summary of `model` as an HTML table, with totals (or a note if it is unbuilt)."""
+    """The summary of `model` as an HTML table, with totals (or a note if it is unbuilt), and
+    the weight bytes before and after quantization when it has quantized layers."""
     total = summary.weight_stats(model.weights)[0] if model.built else 0
     parts = [_title(f'Model: "{model.name}"', f"({type(model).__name__})")]
     parts.append(_layer_table(model, total) if summary.sublayers(model)
                  else element("div", "(no layers)", cls="muted"))
     parts.append(_totals(model) if model.built else element("div", escape(summary.UNBUILT), cls="muted"))
+    report = summary.quantization_report(model) if model.built else None
+    if report is not None:
+        parts.append(_quantization(report))
     return view("".join(parts))
 
 

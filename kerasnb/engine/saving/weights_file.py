@@ -90,6 +90,8 @@ def _own_variables(obj):
     from kerasnb.engine.layers.layer import Layer
     if not isinstance(obj, Layer):  # the optimizer
         return list(obj.variables)
+    if hasattr(obj, "_saved_variables"):  # a layer with its own file layout (e.g. quantized Dense)
+        return obj._saved_variables()
     seen, found = set(), []
     for variable in obj._own_variables + obj._tracked(Variable):
         if id(variable) not in seen:

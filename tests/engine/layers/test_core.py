@@ -95,8 +95,10 @@ def test_einsum_dense_bad_arguments():
         EinsumDense("ab,bc->ac", 3, bias_axes="z")(np.ones((1, 2), "float32"))
     with pytest.raises(ValueError, match="gives dimension 'b' size 4, but the input has 3"):
         EinsumDense("abc,cd->abd", (4, 5))(np.ones((1, 3, 2), "float32"))
-    with pytest.raises(NotImplementedError, match="quantization issue"):
-        EinsumDense("ab,bc->ac", 3, lora_rank=2)
+    with pytest.raises(NotImplementedError, match="GPTQ-quantized layers are not supported"):
+        EinsumDense("ab,bc->ac", 3, gptq_unpacked_column_size=4)
+    with pytest.raises(ValueError, match="`rank` must be a positive int; received rank=0"):
+        EinsumDense("ab,bc->ac", 3, lora_rank=0)
 
 
 # Embedding -----------------------------------------------------------------------------
@@ -136,8 +138,8 @@ def test_embedding_bad_arguments():
         Embedding(3, 2.5)
     with pytest.raises(ValueError, match=r"has shape \(4, 3\); received \(2, 3\)"):
         Embedding(4, 3, weights=np.zeros((2, 3)))
-    with pytest.raises(NotImplementedError, match="quantization issue"):
-        Embedding(4, 3, quantization_config={"mode": "int8"})
+    with pytest.raises(ValueError, match="`rank` must be a positive int; received rank=-1"):
+        Embedding(4, 3, lora_rank=-1)
 
 
 # Lambda --------------------------------------------------------------------------------
