@@ -43,7 +43,8 @@ def gamma(shape, alpha, dtype=None, seed=None):
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    first, second = tf.random.split(_seed(seed), 2)
+    keys = tf.random.split(_seed(seed), 2)
+    first, second = keys[0], keys[1]  # indexed: a graph tensor cannot be unpacked
     x = tf.random.stateless_gamma(shape, first, alpha, dtype=_dtype(dtype))
     y = tf.random.stateless_gamma(shape, second, beta, dtype=_dtype(dtype))
     return x / (x + y)
