@@ -8,3 +8,15 @@ Example:
 from kerasnb.engine.layers import *  # noqa: F401,F403
 from kerasnb.engine.layers import Input, InputLayer, InputSpec, Layer  # noqa: F401
 from kerasnb.engine.layers.lookup import deserialize, serialize  # noqa: F401
+from kerasnb.engine.layers.preprocessing.bounding_boxes import MaxNumBoundingBoxes  # noqa: F401
+from kerasnb.engine.layers.preprocessing.color import (  # noqa: F401
+    RandomBrightness, RandomColorDegeneration, RandomColorJitter, RandomContrast, RandomGaussianBlur,
+    RandomGrayscale, RandomHue, RandomInvert, RandomPosterization, RandomSaturation, RandomSharpness,
+    Solarization)
+from kerasnb.engine.layers.preprocessing.geometric import (  # noqa: F401
+    RandomCrop, RandomElasticTransform, RandomFlip, RandomPerspective, RandomRotation, RandomShear,
+    RandomTranslation, RandomZoom)
+from kerasnb.engine.layers.preprocessing.histogram import (  # noqa: F401
+    AutoContrast, ContrastLimitedAdaptiveHistogramEqualization, Equalization)
+from kerasnb.engine.layers.preprocessing.mixing import CutMix, MixUp, RandomErasing  # noqa: F401
+from kerasnb.engine.layers.preprocessing.policies import AugMix, RandAugment  # noqa: F401

@@ -515,7 +515,7 @@ class RandomCrop(BaseImagePreprocessingLayer):
 
     def _crop(self, images, transformation, interpolation):
         h_axis, w_axis, _ = self._spatial_axes()
-        starts, sizes = [0, 0, 0, 0], [-1, -1, -1, -1]
+        starts, sizes = [0, 0, 0, 0], list(ops.shape(images))
         starts[h_axis], starts[w_axis] = transformation["top"], transformation["left"]
         sizes[h_axis], sizes[w_axis] = transformation["crop"]
         out = ops.slice(images, starts, sizes)

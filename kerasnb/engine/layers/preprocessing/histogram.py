@@ -111,7 +111,8 @@ class Equalization(_ToneLayer):
         batch, channels = shape[0], shape[1]
         bins = ops.cast(ops.clip(ops.floor(rows * ((self.bins - 1) / 255.0)), 0, self.bins - 1),
                         "int32")
-        offsets = ops.reshape(ops.arange(batch * channels, dtype="int32"), (-1, channels, 1))
+        offsets = (ops.reshape(self._batch_range(images), (-1, 1, 1)) * channels
+                   + ops.reshape(ops.arange(channels, dtype="int32"), (1, -1, 1)))
         ids = offsets * self.bins + bins
         hist = ops.reshape(_counts(ids, batch * channels * self.bins), (-1, channels, self.bins))
         cdf = ops.cumsum(hist, axis=-1)
@@ -174,8 +175,10 @@ class ContrastLimitedAdaptiveHistogramEqualization(_ToneLayer):
         values = ops.cast(ops.clip(padded, 0.0, 255.0), "int32")
         tiles = ops.reshape(values, (-1, grid_h, tile_h, grid_w, tile_w, channels))
         tiles = ops.transpose(tiles, (0, 1, 3, 5, 2, 4))  # (b, gh, gw, c, th, tw)
-        count = batch * grid_h * grid_w * channels
-        offsets = ops.reshape(ops.arange(count, dtype="int32"), (-1, grid_h, grid_w, channels, 1, 1))
+        per_image = grid_h * grid_w * channels
+        count = batch * per_image
+        offsets = (ops.reshape(self._batch_range(padded), (-1, 1, 1, 1, 1, 1)) * per_image
+                   + ops.reshape(ops.arange(per_image, dtype="int32"), (1, grid_h, grid_w, channels, 1, 1)))
         hist = ops.reshape(_counts(offsets * 256 + tiles, count * 256),
                            (-1, grid_h, grid_w, channels, 256))
         area = float(tile_h * tile_w)
@@ -220,7 +223,7 @@ class ContrastLimitedAdaptiveHistogramEqualization(_ToneLayer):
         stride_y = stride_x * (grid_w + 2)
         stride_b = stride_y * (grid_h + 2)
         pixels = ops.cast(ops.clip(padded, 0.0, 255.0), "int32")
-        base = (ops.reshape(ops.arange(batch, dtype="int32"), (-1, 1, 1, 1)) * stride_b
+        base = (ops.reshape(self._batch_range(padded), (-1, 1, 1, 1)) * stride_b
                 + ops.reshape(ops.arange(channels, dtype="int32"), (1, 1, 1, -1)) * 256 + pixels)
         flat = ops.reshape(maps, (-1,))
 

@@ -139,6 +139,12 @@ class BaseImagePreprocessingLayer(DataLayer):
         h_axis, w_axis, _ = self._spatial_axes()
         return shape[h_axis], shape[w_axis]
 
+    @staticmethod
+    def _batch_range(images):
+        """``[0, 1, ..., batch - 1]`` (int32), also when the batch size is only known at run
+        time (a traced TensorFlow graph)."""
+        return ops.cumsum(ops.ones_like(images[:, 0, 0, 0], dtype="int32")) - 1
+
     def _per_image(self, values):
         """(batch,) values reshaped to broadcast against a batch of images."""
         return ops.reshape(values, (-1, 1, 1, 1))
