@@ -40,7 +40,7 @@ NAMESPACES = {
 # Orbax is a JAX-only checkpoint library).
 DEFERRED = {
     "keras.layers": {
-        "MelSpectrogram", "Pipeline", "STFTSpectrogram", "FlaxLayer", "JaxLayer", "TFSMLayer", "TorchModuleWrapper",
+        "FlaxLayer", "JaxLayer", "TFSMLayer", "TorchModuleWrapper",
     },
     "keras.callbacks": {"OrbaxCheckpoint"},
     # FeatureSpace is built from the preprocessing layers (issue 9 part A), not landed yet.

@@ -7,9 +7,11 @@ from kerasnb.engine.layers.preprocessing.hashing import HashedCrossing, Hashing
 from kerasnb.engine.layers.preprocessing.image_resizing import CenterCrop, Resizing
 from kerasnb.engine.layers.preprocessing.lookup import IntegerLookup, StringLookup
 from kerasnb.engine.layers.preprocessing.normalization import Normalization
+from kerasnb.engine.layers.preprocessing.pipeline import Pipeline
 from kerasnb.engine.layers.preprocessing.rescaling import Rescaling
+from kerasnb.engine.layers.preprocessing.spectrogram import MelSpectrogram, STFTSpectrogram
 from kerasnb.engine.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = ["CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing",
-           "IntegerLookup", "Normalization", "Rescaling", "Resizing", "StringLookup",
-           "TextVectorization"]
+           "IntegerLookup", "MelSpectrogram", "Normalization", "Pipeline", "Rescaling", "Resizing",
+           "STFTSpectrogram", "StringLookup", "TextVectorization"]
