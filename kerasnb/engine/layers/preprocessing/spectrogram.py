@@ -87,7 +87,8 @@ class MelSpectrogram(DataLayer):
             raise ValueError(f"MelSpectrogram: `window` must be 'hann', 'hamming' or None; received "
                              f"{window!r}.")
         super().__init__(**kwargs)
-        self.fft_length, self.sequence_stride, self.sequence_length = fft_length, sequence_stride, sequence_length
+        self.fft_length, self.sequence_stride = fft_length, sequence_stride
+        self.sequence_length = sequence_length
         self.window, self.sampling_rate, self.num_mel_bins = window, sampling_rate, num_mel_bins
         self.min_freq, self.max_freq = min_freq, max_freq or int(sampling_rate / 2)
         self.power_to_db, self.top_db, self.mag_exp = power_to_db, top_db, mag_exp
@@ -211,7 +212,8 @@ class STFTSpectrogram(Layer):
     def _arrange(self, frames):
         shape = ops.shape(frames)
         if self.expand_dims:
-            return ops.transpose(frames, (0, 3, 2, 1) if self.data_format == "channels_last" else (0, 1, 3, 2))
+            last = self.data_format == "channels_last"
+            return ops.transpose(frames, (0, 3, 2, 1) if last else (0, 1, 3, 2))
         merged = ops.reshape(frames, (-1, shape[1] * shape[2], shape[3]))
         return ops.transpose(merged, (0, 2, 1)) if self.data_format == "channels_last" else merged
 
@@ -229,7 +231,8 @@ class STFTSpectrogram(Layer):
             return self._arrange(ops.concatenate([real, imag], axis=2))
         power = ops.add(ops.square(real), ops.square(imag))
         if self.mode == "psd":  # one-sided: the inner bins count twice
-            return self._arrange(ops.add(power, ops.pad(power[:, :, 1:-1, :], [(0, 0), (0, 0), (1, 1), (0, 0)])))
+            inner = ops.pad(power[:, :, 1:-1, :], [(0, 0), (0, 0), (1, 1), (0, 0)])
+            return self._arrange(ops.add(power, inner))
         magnitude = self._arrange(ops.sqrt(ops.maximum(power, config.epsilon())))
         if self.mode == "magnitude":
             return magnitude
