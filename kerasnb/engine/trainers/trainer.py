@@ -577,6 +577,8 @@ def _make_runner(model, kind, cache):
             return tree.map_structure(lambda r: r[-1], results), state
         fused = module.trainer.compile_step(pure_many, jit_compile=True)
     write_back = kind != "predict"
+    takes_numpy = getattr(module.trainer, "accepts_numpy", lambda jit: False)(jit) and (
+        spread is None or module.NAME == "jax")  # the step converts NumPy batches itself
 
     def run_compiled(batches):
         with frozen:
@@ -589,7 +591,7 @@ def _make_runner(model, kind, cache):
             result, state = fused(state, data)
         else:
             for batch in batches:
-                result, state = compiled(state, _to_backend(batch, keep_numpy=jit and module.NAME == "jax"))
+                result, state = compiled(state, _to_backend(batch, keep_numpy=takes_numpy))
         if write_back:
             for variable, value in zip(variables, state):
                 variable._overwrite(value)

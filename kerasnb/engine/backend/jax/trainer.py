@@ -16,3 +16,8 @@ def compile_step(fn, jit_compile=True, donate_state=True):
 def stack_batches(batches):
     """Stacks equally shaped batches on a new leading axis (for fused multi-step execution)."""
     return jax.tree_util.tree_map(lambda *leaves: jax.numpy.stack(leaves), *batches)
+
+
+def accepts_numpy(jit_compile):
+    """A jitted step takes NumPy batches directly (one copy fewer); an eager one does not."""
+    return bool(jit_compile)
