@@ -31,6 +31,7 @@ NAMESPACES = {
     "keras.callbacks": "kerasnb.callbacks",
     "keras.utils": "kerasnb.utils",
     "keras.export": "kerasnb.export",
+    "keras.distribution": "kerasnb.distribution",
     "keras.dtype_policies": "kerasnb.dtype_policies",
     "keras.quantizers": "kerasnb.quantizers",
 }

@@ -247,6 +247,10 @@ class LayoutMap(collections.abc.MutableMapping):
     def __delitem__(self, key):
         del self._layouts[key]
 
+    def __contains__(self, key):
+        """Whether `key` is one of the map's own keys (not whether some regex matches it)."""
+        return key in self._layouts
+
     def __len__(self):
         return len(self._layouts)
 

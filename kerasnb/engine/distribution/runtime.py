@@ -13,6 +13,7 @@ import importlib
 import os
 
 from kerasnb.engine import backend
+from kerasnb.engine.backend import cluster
 
 _DEVICE_TYPES = ("cpu", "gpu", "tpu")
 
@@ -99,7 +100,8 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
     if process_id is not None and num_processes is not None and process_id >= num_processes:
         raise ValueError(
             f"`process_id` must be below `num_processes` ({num_processes}); received {process_id}.")
-    backend_part().initialize(addresses, num_processes, process_id)
+    cluster.join(backend.current(), addresses, num_processes, process_id)
+    backend_part().share_seed()
 
 
 def _optional_int(value, name, minimum):

@@ -13,6 +13,7 @@ Example:
 from kerasnb.engine import backend, dtypes
 from kerasnb.engine.distribution.distributions import distribution
 from kerasnb.engine.distribution.runtime import backend_part
+from kerasnb.engine.utils import tree
 
 _running = {"runner": None}
 
@@ -41,6 +42,15 @@ def shard_rows(size, shards, index):
         return None
     step = size // shards
     return index * step, (index + 1) * step
+
+
+def batch_rows(batch):
+    """The number of rows of `batch` (its first array's leading dim), or None."""
+    for leaf in tree.flatten(batch):
+        shape = getattr(leaf, "shape", None)
+        if leaf is not None and shape is not None and len(shape):
+            return None if shape[0] is None else int(shape[0])
+    return None
 
 
 class StepRunner:

@@ -32,16 +32,8 @@ def _devices(device_type):
         return []
 
 
-def initialize(job_addresses, num_processes, process_id):
-    """`jax.distributed.initialize` with process 0's address as coordinator, then the same
-    global seed in every process."""
-    jax.distributed.initialize(
-        coordinator_address=job_addresses[0] if job_addresses else None,
-        num_processes=num_processes, process_id=process_id)
-    _share_seed()
-
-
-def _share_seed():
+def share_seed():
+    """Every process gets the global seed process 0 draws (same shuffles, same weights)."""
     from kerasnb.engine.random.seed_generator import set_random_seed
     seed = np.asarray(np.random.randint(0, 2**31 - 1), np.int64)
     set_random_seed(int(multihost_utils.broadcast_one_to_all(seed)))

@@ -9,17 +9,12 @@ so every replica ends the step with the same values. Variables cannot be split
 (`ModelParallel`), and eager steps (`run_eagerly=True`) are not distributed.
 """
 
-import json
-import os
-
 import numpy as np
 import tensorflow as tf
 
+from kerasnb.engine.backend import cluster
 from kerasnb.engine.distribution import training
 from kerasnb.engine.utils import tree
-
-_cluster = {"strategy": None}  # the MultiWorkerMirroredStrategy that initialize() made
-
 
 def _default_type():
     return "gpu" if tf.config.list_logical_devices("GPU") else "cpu"
@@ -36,30 +31,10 @@ def get_device_count(device_type=None):
     return len(list_devices(device_type))
 
 
-def initialize(job_addresses, num_processes, process_id):
-    """Builds the `MultiWorkerMirroredStrategy` of the cluster: from the addresses (one
-    worker each, this one at `process_id`), or from the ``TF_CONFIG`` already set."""
-    if _cluster["strategy"] is not None:
-        raise RuntimeError("initialize() already joined this process to a TensorFlow cluster.")
-    if job_addresses:
-        if len(job_addresses) == 1 and (num_processes or 1) > 1:
-            raise ValueError(
-                "On tensorflow, `job_addresses` must list every worker's host:port "
-                f"({num_processes} of them); received {job_addresses}.")
-        os.environ["TF_CONFIG"] = json.dumps({
-            "cluster": {"worker": list(job_addresses)},
-            "task": {"type": "worker", "index": int(process_id or 0)}})
-    elif not os.environ.get("TF_CONFIG"):
-        raise ValueError(
-            "initialize() on tensorflow needs the cluster: pass `job_addresses` "
-            "('host:port,...' of every worker) and `process_id`, or set TF_CONFIG.")
-    _cluster["strategy"] = strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    _share_seed(strategy)
-
-
-def _share_seed(strategy):
+def share_seed():
     """Every worker gets the global seed worker 0 draws (same shuffles, same weights)."""
     from kerasnb.engine.random.seed_generator import set_random_seed
+    strategy = _strategy()
     drawn = float(np.random.randint(0, 2**31 - 1))
 
     def pick():
@@ -71,22 +46,28 @@ def _share_seed(strategy):
     set_random_seed(int(seed.numpy()))
 
 
+def _strategy():
+    """The MultiWorkerMirroredStrategy that initialize() made, or None."""
+    found = cluster.joined.get("tensorflow")
+    return found if isinstance(found, tf.distribute.Strategy) else None
+
+
 def num_processes():
-    strategy = _cluster["strategy"]
+    strategy = _strategy()
     if strategy is None:
         return 1
     return strategy.cluster_resolver.cluster_spec().num_tasks("worker")
 
 
 def process_id():
-    strategy = _cluster["strategy"]
+    strategy = _strategy()
     return 0 if strategy is None else int(strategy.cluster_resolver.task_id)
 
 
 def to_backend_mesh(device_mesh):
     """The strategy whose replicas are the mesh's devices."""
     size = int(device_mesh.devices.size)
-    strategy = _cluster["strategy"]
+    strategy = _strategy()
     if strategy is not None:
         if strategy.num_replicas_in_sync != size:
             raise ValueError(
@@ -160,20 +141,30 @@ class StepRunner(training.StepRunner):
             return grads
         return ctx.all_reduce(tf.distribute.ReduceOp.MEAN, list(grads))
 
-    def per_replica(self, data):
-        """`data` (the global batch, or this process's part) as per-replica slices."""
-        auto = self.distribution.auto_shard_dataset or num_processes() == 1
-        first = 0 if auto else process_id() * self.local_replicas
-        count = self.replicas if auto else self.local_replicas
+    def _slicing(self):
+        """``(first, count)``: the global index of this process's first replica and how
+        many replicas split each batch it holds (all of them when batches are global)."""
+        if self.distribution.auto_shard_dataset or num_processes() == 1:
+            return 0, self.replicas
+        return process_id() * self.local_replicas, self.local_replicas
+
+    def is_split(self, data):
+        """Whether the replicas take their own rows of `data` (else all take all rows)."""
+        rows = training.batch_rows(data)
+        return rows is not None and training.shard_rows(rows, self._slicing()[1], 0) is not None
+
+    def per_replica(self, data, split):
+        """`data` (the global batch, or this process's part) as per-replica values."""
+        first, count = self._slicing()
 
         def slices(ctx):
             index = ctx.replica_id_in_sync_group - first
 
             def rows(leaf):
-                if leaf is None or leaf.shape.rank == 0:
+                if not split or leaf is None or leaf.shape.rank == 0:
                     return leaf
-                found = training.shard_rows(int(leaf.shape[0]), count, index)
-                return leaf if found is None else leaf[found[0]:found[1]]
+                start, stop = training.shard_rows(int(leaf.shape[0]), count, index)
+                return leaf[start:stop]
             return tree.map_structure(rows, data)
         return self.strategy.experimental_distribute_values_from_function(slices)
 
@@ -181,16 +172,16 @@ class StepRunner(training.StepRunner):
         strategy, modes = self.strategy, self.sync_modes(variables)
         holders, last = [], []
 
-        def replica_step(data):
+        def replica_step(data, share):
             old = [holder.read_value() for holder in holders]
             result, new = fn(old, data)
-            new = _combine(modes, old, list(new))
+            new = _combine(modes, old, list(new), share)
             for holder, value in zip(holders, new):
                 holder.assign(value)
             return result, new
 
-        def step(data):
-            result, new = strategy.run(replica_step, args=(data,))
+        def step(data, share):
+            result, new = strategy.run(replica_step, args=(data, share))
             first = lambda value: strategy.experimental_local_results(value)[0]  # noqa: E731
             return tf.nest.map_structure(first, result), [first(v) for v in new]
 
@@ -207,19 +198,23 @@ class StepRunner(training.StepRunner):
                 for holder, value, previous in zip(holders, state, last):
                     if value is not previous:  # changed between steps (set_weights...)
                         holder.assign(value)
-            result, new = graph(self.per_replica(data))
+            split = self.is_split(data)
+            share = tf.constant(1.0 if split else 1.0 / self.replicas, tf.float64)
+            result, new = graph(self.per_replica(data, split), share)
             last[:] = new if donate_state else state
             return result, new
         return run
 
 
-def _combine(modes, old, new):
-    """In a replica context: metric increments summed, layer state averaged over replicas."""
+def _combine(modes, old, new, share):
+    """In a replica context: metric increments summed (each counted `share` times: 1/replicas
+    when every replica ran the same rows), layer state averaged over replicas."""
     ctx = tf.distribute.get_replica_context()
     picked = [i for i, mode in enumerate(modes) if mode != "first"]
     if not picked or ctx.num_replicas_in_sync == 1:
         return new
-    parts = [tf.cast(new[i] - old[i] if modes[i] == "sum" else new[i], tf.float64) for i in picked]
+    parts = [tf.cast(new[i] - old[i], tf.float64) * share if modes[i] == "sum" else
+             tf.cast(new[i], tf.float64) for i in picked]
     reduced = ctx.all_reduce(tf.distribute.ReduceOp.SUM, parts)
     for i, total in zip(picked, reduced):
         if modes[i] == "sum":

@@ -9,7 +9,7 @@ layers' float state (batch-norm statistics) are combined after the step, so that
 process holds the same weights and logs. Variables cannot be split (`ModelParallel`).
 """
 
-import os
+import itertools
 
 import numpy as np
 import torch
@@ -43,30 +43,7 @@ def get_device_count(device_type=None):
     return len(list_devices(device_type))
 
 
-def initialize(job_addresses, num_processes, process_id):
-    """`torch.distributed.init_process_group` from the arguments or torchrun's environment."""
-    if _joined():
-        raise RuntimeError("This process already joined a torch.distributed process group.")
-    env = os.environ
-    world = num_processes if num_processes is not None else int(env.get("WORLD_SIZE", "1"))
-    rank = process_id if process_id is not None else int(env.get("RANK", "0"))
-    if job_addresses:
-        init_method = f"tcp://{job_addresses[0]}"
-    elif env.get("MASTER_ADDR") and env.get("MASTER_PORT"):
-        init_method = "env://"
-    else:
-        raise ValueError(
-            "initialize() on torch needs process 0's address: pass `job_addresses` "
-            "('host:port,...'), set KERAS_DISTRIBUTION_JOB_ADDRESSES, or launch with torchrun "
-            "(which sets MASTER_ADDR and MASTER_PORT).")
-    engine = "nccl" if torch.cuda.is_available() else "gloo"
-    if engine == "nccl":
-        torch.cuda.set_device(int(env.get("LOCAL_RANK", rank % torch.cuda.device_count())))
-    dist.init_process_group(engine, init_method=init_method, world_size=world, rank=rank)
-    _share_seed()
-
-
-def _share_seed():
+def share_seed():
     """Every process gets the global seed process 0 draws (same shuffles, same weights)."""
     from kerasnb.engine.random.seed_generator import set_random_seed
     seed = torch.tensor([np.random.randint(0, 2**31 - 1)], dtype=torch.int64, device=DEVICE)
@@ -84,12 +61,17 @@ def process_id():
 
 def to_backend_mesh(device_mesh):
     """The default process group, whose ranks stand for the mesh's devices."""
-    size = int(np.prod(device_mesh.shape))
-    if size != num_processes():
+    size, world = int(device_mesh.devices.size), num_processes()
+    launch = (f"launch {size} processes (torchrun --nproc-per-node {size} script.py) that each "
+              "call kerasnb.distribution.initialize() first")
+    if world == 1 and size > 1:
+        raise NotImplementedError(
+            f"Data parallelism over {size} devices in one process is not implemented on the torch "
+            f"backend, which runs one process per device: {launch}.")
+    if size != world:
         raise ValueError(
-            f"On the torch backend a device mesh of {size} devices needs {size} processes "
-            f"(torchrun --nproc-per-node {size} ..., then kerasnb.distribution.initialize()); "
-            f"this run has {num_processes()}.")
+            f"The device mesh has {size} devices but this torch.distributed run has {world} "
+            f"processes: {launch}.")
     return dist.group.WORLD if _joined() else None
 
 
@@ -103,13 +85,9 @@ def to_backend_layout(layout):
 
 def distribute_tensor(tensor, layout):
     """`tensor` itself: torch tensors are replicated per process (split layouts raise)."""
-    if not isinstance(layout, torch.Tensor) and hasattr(layout, "is_sharded"):
+    if hasattr(layout, "is_sharded"):
         to_backend_layout(layout)
     return tensor
-
-
-def shard_dataset(dataset, num_shards, index):
-    raise NotImplementedError("distribute_dataset is for tf.data datasets, on the tensorflow backend.")
 
 
 def make_step_runner(distribution, model, kind):
@@ -123,6 +101,11 @@ class StepRunner(training.StepRunner):
     def __init__(self, distribution, model, kind):
         super().__init__(distribution, model, kind)
         self.check_replicated()
+        if model.jit_compile is True:
+            raise self.unsupported(
+                "A distributed torch.compile step (jit_compile=True)",
+                "compile with jit_compile=False or 'auto': the step runs eagerly, with the "
+                "gradient all-reduce after backward.")
         self.group = distribution.device_mesh.backend_mesh  # checks: one process per device
         self.world, self.rank = num_processes(), process_id()
         self._started, self._synced = False, None
@@ -135,20 +118,26 @@ class StepRunner(training.StepRunner):
             self._started = True
         if self._synced is None:
             self._synced = self.synced_variables()
-        before = [v.value.detach().clone() for v, mode in self._synced if mode == "sum"]
-        logs = run([self.local_batch(b) for b in batches])
-        self._sync(before)
+        logs = None
+        for split, group in itertools.groupby(batches, key=self.is_split):
+            before = [v.value.detach().clone() for v, mode in self._synced if mode == "sum"]
+            logs = run([self.local_batch(b) for b in group] if split else list(group))
+            self._sync(before, share=1.0 if split else 1.0 / self.world)
         return self.refresh_logs(logs)
 
-    def local_batch(self, batch):
+    def is_split(self, batch):
+        """Whether each process takes its own rows of `batch` (else all take all of them)."""
         if not self.distribution.auto_shard_dataset:
-            return batch
+            return True
+        rows = training.batch_rows(batch)
+        return rows is not None and training.shard_rows(rows, self.world, self.rank) is not None
 
+    def local_batch(self, batch):
         def rows(leaf):
             if leaf is None or not np.shape(leaf):
                 return leaf
-            found = training.shard_rows(np.shape(leaf)[0], self.world, self.rank)
-            return leaf if found is None else leaf[found[0]:found[1]]
+            start, stop = training.shard_rows(np.shape(leaf)[0], self.world, self.rank)
+            return leaf[start:stop]
         return tree.map_structure(rows, batch)
 
     def _broadcast_state(self):
@@ -159,7 +148,9 @@ class StepRunner(training.StepRunner):
             dist.broadcast(value, 0)
             v.assign(value)
 
-    def _sync(self, before):
+    def _sync(self, before, share):
+        """Adds up the metric increments (each counted `share` times: 1/processes when every
+        process ran the same rows) and averages the layers' float state."""
         if not self._synced:
             return
         olds = iter(before)
@@ -167,7 +158,7 @@ class StepRunner(training.StepRunner):
         for v, mode in self._synced:
             new = v.value.detach().to(torch.float64)
             old = next(olds).to(torch.float64) if mode == "sum" else None
-            parts.append((new - old if mode == "sum" else new / self.world).reshape(-1))
+            parts.append(((new - old) * share if mode == "sum" else new / self.world).reshape(-1))
             pairs.append((v, mode, old))
         flat = torch.cat(parts)
         dist.all_reduce(flat)
