@@ -97,3 +97,25 @@ def compile_step(fn, jit_compile=False, donate_state=True):
         return result, new_state
 
     return run
+
+
+class GraphState:
+    """A value that traced graphs (a ``tf.data`` map, a user's `tf.function`) read and assign.
+
+    It lives in a `tf.Variable` made outside any graph being traced, so each run of the
+    graph sees the value the previous run wrote (e.g. the seed counter of a random layer).
+
+    Example:
+        >>> state = GraphState(np.array([7, 0]))
+        >>> state.write(state.read() + [0, 1])
+    """
+
+    def __init__(self, value):
+        with tf.init_scope():
+            self._holder = tf.Variable(value, trainable=False)
+
+    def read(self):
+        return self._holder.read_value()
+
+    def write(self, value):
+        self._holder.assign(tf.cast(value, self._holder.dtype))

@@ -6,9 +6,11 @@ import threading
 import numpy as np
 import pytest
 
+import kerasnb
 from kerasnb.engine import backend as engine_backend
 from kerasnb.engine.layers.preprocessing import _ops as ops
 from kerasnb.engine.layers.preprocessing.data_layer import DataLayer
+from kerasnb.engine.random.seed_generator import SeedGenerator
 from tests.engine.layers.preprocessing.helpers import through_tf_data
 from tests.engine.ops.checks import to_numpy
 
@@ -108,3 +110,23 @@ def test_autograph_leaves_the_python_of_a_data_layer_alone(backend):
     nested = WhereAmI()
     tf.data.Dataset.from_tensor_slices(np.zeros((2, 1))).map(lambda x: nested(x) + 1)
     assert nested.code_file == __file__
+
+
+class Noise(DataLayer):
+    """Adds seeded uniform noise: state (a SeedGenerator) that the call advances."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = SeedGenerator(3)
+
+    def call(self, inputs):
+        return ops.add(inputs, kerasnb.random.uniform(ops.shape(inputs), seed=self.generator))
+
+
+def test_random_state_advances_per_element_inside_tf_data(backend):
+    layer = Noise()
+    before = layer.generator.state.numpy()
+    got = through_tf_data(layer, np.zeros((4, 3), "float32"))
+    assert len({tuple(row) for row in got.tolist()}) == 4  # new numbers for every element
+    np.testing.assert_array_equal(layer.generator.state.numpy(), before)  # Variables untouched
+    assert to_numpy(layer(np.zeros((1, 3), "float32"))).shape == (1, 3)  # still usable eagerly
