@@ -10,10 +10,16 @@ WORKERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "workers.py")
 TIMEOUT = 600
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count=1):
+    """`count` distinct free loopback ports."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def run_scenario(scenario, tmp_path, envs):

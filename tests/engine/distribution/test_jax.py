@@ -3,7 +3,7 @@ joined by `jax.distributed.initialize`; compared with single-device training."""
 
 import pytest
 
-from tests.engine.distribution.launch import free_port, run_scenario
+from tests.engine.distribution.launch import free_ports, run_scenario
 
 pytest.importorskip("jax")
 TOL = 1e-5
@@ -62,7 +62,7 @@ def test_a_mesh_of_unknown_devices_fails_clearly(result):
 
 
 def test_two_processes_joined_by_jax_distributed(tmp_path):
-    address = f"127.0.0.1:{free_port()}"
+    address = f"127.0.0.1:{free_ports()[0]}"
     envs = [dict(XLA_FLAGS="--xla_force_host_platform_device_count=2", KERASNB_BACKEND="jax",
                  KERAS_DISTRIBUTION_JOB_ADDRESSES=address, KERAS_DISTRIBUTION_NUM_PROCESSES="2",
                  KERAS_DISTRIBUTION_PROCESS_ID=str(i)) for i in range(2)]

@@ -1,9 +1,10 @@
-"""Distribution on tensorflow: MirroredStrategy over 2 logical CPU devices, compared with
-single-device training; a distribution set on jax carries over to tensorflow."""
+"""Distribution on tensorflow: MirroredStrategy over 2 logical CPU devices and
+MultiWorkerMirroredStrategy over 2 worker processes, compared with single-device training;
+a distribution set on jax carries over to tensorflow."""
 
 import pytest
 
-from tests.engine.distribution.launch import run_scenario
+from tests.engine.distribution.launch import free_ports, run_scenario
 
 pytest.importorskip("tensorflow")
 pytest.importorskip("jax")
@@ -53,3 +54,17 @@ def test_switching_backends_keeps_the_distribution(result):
     error = switch["torch_error"]
     assert error.startswith("NotImplementedError") and "torch backend" in error
     assert "torchrun --nproc-per-node 2" in error
+
+
+def test_two_workers_joined_by_a_multi_worker_strategy(tmp_path):
+    addresses = ",".join(f"127.0.0.1:{port}" for port in free_ports(2))
+    envs = [dict(KERASNB_BACKEND="tensorflow", KERAS_DISTRIBUTION_JOB_ADDRESSES=addresses,
+                 KERAS_DISTRIBUTION_NUM_PROCESSES="2", KERAS_DISTRIBUTION_PROCESS_ID=str(i))
+            for i in range(2)]
+    first, second = run_scenario("tensorflow_multiworker", tmp_path, envs)
+    assert first["devices"] == second["devices"] == ["cpu:0", "cpu:1"]
+    assert first["seed_draw"] == second["seed_draw"]  # worker 0's seed is shared
+    for result in (first, second):
+        assert result["strategy"] == "CollectiveAllReduceStrategy"  # MultiWorkerMirroredStrategy
+        assert result["diff"] < TOL  # each worker started from its own weights
+        assert result["history"][1]["loss"] == pytest.approx(result["history"][0]["loss"], abs=TOL)

@@ -229,6 +229,27 @@ def scenario_tensorflow():
     return out
 
 
+def scenario_tensorflow_multiworker():
+    """One of two workers (one CPU each) joined by a MultiWorkerMirroredStrategy."""
+    import kerasnb as keras
+    from kerasnb import distribution as D
+    keras.config.set_backend("tensorflow")
+    D.initialize()  # the workers' addresses and this one's index from KERAS_DISTRIBUTION_*
+    process = D.DataParallel().process_id
+    out = {"process": process, "devices": D.list_devices(), "seed_draw": float(np.random.rand())}
+    x, y = data(24)
+    ref = build(keras, seed=1)
+    h_ref = ref.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    dp = D.DataParallel()
+    D.set_distribution(dp)
+    model = build(keras, seed=1 + process)  # worker 0's initial weights win
+    h_dist = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    out["strategy"] = type(dp.device_mesh.backend_mesh).__name__
+    out["diff"] = max_diff(ref.get_weights(), model.get_weights())
+    out["history"] = [h_ref, h_dist]
+    return out
+
+
 def main():
     scenario, out_dir = sys.argv[1], sys.argv[2]
     try:

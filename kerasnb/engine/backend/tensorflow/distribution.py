@@ -23,8 +23,11 @@ def _default_type():
 def list_devices(device_type=None):
     """The logical devices of `device_type`, numbered across all workers."""
     kind = device_type or _default_type()
-    local = len(tf.config.list_logical_devices(kind.upper()))
-    return [f"{kind}:{i}" for i in range(local * num_processes())]
+    strategy = _strategy()
+    if strategy is not None:  # the cluster's replicas: its GPUs, else one CPU per worker
+        cluster_kind = "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
+        return [f"{kind}:{i}" for i in range(strategy.num_replicas_in_sync)] if kind == cluster_kind else []
+    return [f"{kind}:{i}" for i in range(len(tf.config.list_logical_devices(kind.upper())))]
 
 
 def get_device_count(device_type=None):
@@ -42,7 +45,7 @@ def share_seed():
         mine = tf.where(ctx.replica_id_in_sync_group == 0, drawn, 0.0)
         return ctx.all_reduce(tf.distribute.ReduceOp.SUM, tf.cast(mine, tf.float64))
 
-    seed = strategy.experimental_local_results(strategy.run(pick))[0]
+    seed = strategy.experimental_local_results(tf.function(lambda: strategy.run(pick))())[0]
     set_random_seed(int(seed.numpy()))
 
 
