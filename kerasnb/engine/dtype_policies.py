@@ -476,7 +476,7 @@ def get(identifier):
         return DTypePolicy(dtypes.standardize_dtype(identifier))
     except (TypeError, ValueError):
         raise ValueError(f"`dtype` must be a policy name, a DTypePolicy, a config dict or a dtype; "
-                         f"received {identifier!r}.") from None
+                         f"received dtype={identifier!r}.") from None
 
 
 def dtype_policy():

@@ -84,10 +84,10 @@ def compute_float8_scale(amax, scale, dtype_max, margin=0):
         2.0
     """
     amax = core.convert_to_tensor(amax, "float32")
-    factor = knp.divide(knp.divide(dtype_max, amax), 2.0 ** margin)
+    usable = knp.logical_and(knp.greater(amax, 0.0), knp.isfinite(amax))
+    factor = knp.divide(knp.divide(dtype_max, knp.where(usable, amax, 1.0)), 2.0 ** margin)
     keep = knp.reciprocal(core.convert_to_tensor(scale, "float32"))
-    factor = knp.where(knp.logical_and(knp.greater(amax, 0.0), knp.isfinite(amax)), factor, keep)
-    return knp.reciprocal(factor)
+    return knp.reciprocal(knp.where(usable, factor, keep))
 
 
 def compute_float8_amax_history(x, amax_history):

@@ -222,7 +222,8 @@ class Embedding(Layer):
         config = self._resolve_quantize(mode, config, type_check, Embedding)
         self.quantization_config, mode = config, config.mode
         if mode not in ("int8", "int4"):
-            raise self._quantization_mode_error(mode)
+            raise NotImplementedError(f"Embedding {self.name!r}: quantization mode {mode!r} is not supported "
+                                      "(Embedding supports int8 and int4).")
         block = configs.int4_block_size(self, config) if mode == "int4" else None
         quantizer = config.weight_quantizer if block is None else None
         parts = self._quantized_parts(self._embeddings.numpy(), mode, block, quantizer)
