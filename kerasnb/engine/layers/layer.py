@@ -23,6 +23,7 @@ import numpy as np
 
 from kerasnb.engine import backend, dtype_policies, dtypes, naming, scope as scopes
 from kerasnb.engine.layers.input_spec import assert_input_compatibility
+from kerasnb.engine.masks import get_mask, set_mask
 from kerasnb.engine.ops.op import flatten, has_symbolic, pack
 from kerasnb.engine.ops.rules import shape_of
 from kerasnb.engine.quantization.layer_methods import QuantizationMethods
@@ -108,18 +109,6 @@ def _json_able(value):
     if isinstance(value, dict):
         return all(isinstance(k, str) and _json_able(v) for k, v in value.items())
     return False
-
-
-def set_mask(x, mask):
-    """Attaches `mask` to tensor `x` where the tensor type allows it (KerasTensor, torch, tf)."""
-    try:
-        x._keras_mask = mask
-    except (AttributeError, TypeError):
-        pass
-
-
-def get_mask(x):
-    return getattr(x, "_keras_mask", None)
 
 
 class Layer(QuantizationMethods):

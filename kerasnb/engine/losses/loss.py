@@ -14,6 +14,7 @@ Example:
 import math
 
 from kerasnb.engine import config, dtype_policies, dtypes
+from kerasnb.engine.masks import get_mask
 from kerasnb.engine.ops import core
 from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.saving.serialization import builtin
@@ -26,11 +27,6 @@ def standardize_reduction(reduction):
     if reduction not in REDUCTIONS:
         raise ValueError(f"`reduction` must be one of {REDUCTIONS}; received {reduction!r}.")
     return reduction
-
-
-def get_mask(x):
-    """The `_keras_mask` attached to tensor `x`, or None."""
-    return getattr(x, "_keras_mask", None)
 
 
 def match_rank(x1, x2):
@@ -162,13 +158,6 @@ class Loss:
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
 
 
-def set_mask(x, mask):
-    """Attaches `mask` to tensor `x` as `_keras_mask` where its type allows attributes."""
-    try:
-        x._keras_mask = mask
-    except (AttributeError, TypeError):
-        pass
-    return x
 
 
 def _cast_float(x, dtype):

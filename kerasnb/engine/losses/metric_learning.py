@@ -8,7 +8,7 @@ Example:
     (3,)
 """
 
-from kerasnb.engine.losses.loss import set_mask
+from kerasnb.engine.masks import set_mask
 from kerasnb.engine.losses.wrapper import LossFunctionWrapper, as_float
 from kerasnb.engine.ops import core, nn
 from kerasnb.engine.ops import numpy as knp

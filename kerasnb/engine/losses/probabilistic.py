@@ -11,7 +11,7 @@ Example:
 """
 
 from kerasnb.engine import config
-from kerasnb.engine.losses.loss import set_mask
+from kerasnb.engine.masks import set_mask
 from kerasnb.engine.losses.wrapper import LossFunctionWrapper, as_float, pair
 from kerasnb.engine.ops import conv, core, nn, nn_stats
 from kerasnb.engine.ops import numpy as knp

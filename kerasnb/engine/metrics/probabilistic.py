@@ -7,7 +7,8 @@ Example:
 """
 
 from kerasnb.engine.losses import probabilistic
-from kerasnb.engine.losses.loss import apply_mask, get_mask
+from kerasnb.engine.losses.loss import apply_mask
+from kerasnb.engine.masks import get_mask
 from kerasnb.engine.metrics.reduction import Mean, MeanMetricWrapper
 from kerasnb.engine.saving.serialization import builtin
 

@@ -6,7 +6,8 @@ Example:
     3.0
 """
 
-from kerasnb.engine.losses.loss import apply_mask, get_mask, match_rank
+from kerasnb.engine.losses.loss import apply_mask, match_rank
+from kerasnb.engine.masks import get_mask
 from kerasnb.engine.metrics.metric import Metric
 from kerasnb.engine.ops import core
 from kerasnb.engine.ops import numpy as knp

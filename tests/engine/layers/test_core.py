@@ -8,7 +8,7 @@ from kerasnb.engine.models import Model
 from kerasnb.engine import backend as engine_backend
 from kerasnb.engine import config as engine_config
 from kerasnb.engine.layers import (Dense, EinsumDense, Embedding, Identity, Lambda, Masking, Wrapper)
-from kerasnb.engine.layers.layer import get_mask
+from kerasnb.engine.masks import get_mask
 from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.saving.serialization import register_keras_serializable

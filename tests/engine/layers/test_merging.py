@@ -6,7 +6,7 @@ import pytest
 from kerasnb import layers
 from kerasnb.engine import backend as engine_backend
 from kerasnb.engine.layers import merging
-from kerasnb.engine.layers.layer import get_mask, set_mask
+from kerasnb.engine.masks import get_mask, set_mask
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor
 from tests.engine.layers.harness import check_layer

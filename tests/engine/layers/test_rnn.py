@@ -10,7 +10,7 @@ from kerasnb.engine.layers import Dense, Input
 from kerasnb.engine.layers.rnn import (
     GRU, LSTM, RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, GRUCell, LSTMCell, SimpleRNN,
     SimpleRNNCell, StackedRNNCells, TimeDistributed)
-from kerasnb.engine.layers.layer import get_mask
+from kerasnb.engine.masks import get_mask
 from kerasnb.engine.saving import serialization
 from tests.engine.layers.harness import check_layer, compiled
 from tests.engine.ops.checks import to_numpy

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kerasnb.engine import backend as engine_backend
-from kerasnb.engine.losses.loss import set_mask
+from kerasnb.engine.masks import set_mask
 from kerasnb.engine.metrics.accuracy import binary_accuracy
 from kerasnb.engine.metrics.metric import Metric
 from kerasnb.engine.metrics.reduction import Mean, MeanMetricWrapper, Sum

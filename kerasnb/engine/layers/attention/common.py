@@ -1,7 +1,8 @@
 """Helpers shared by the attention layers: argument checks, masks, masked softmax, projections."""
 
 from kerasnb.engine import dtypes, initializers
-from kerasnb.engine.layers.layer import Layer, get_mask
+from kerasnb.engine.layers.layer import Layer
+from kerasnb.engine.masks import get_mask
 from kerasnb.engine.layers.normalization import _ops as ops
 from kerasnb.engine.ops.rules import shape_of
 

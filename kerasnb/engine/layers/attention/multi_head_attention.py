@@ -7,7 +7,8 @@ from kerasnb.engine import constraints, initializers, regularizers
 from kerasnb.engine.layers.attention.common import (
     Projection, as_input, attention_equations, check_positive_int, check_rate, clone_initializer,
     combine_masks, input_mask, masked_softmax)
-from kerasnb.engine.layers.layer import Layer, get_mask
+from kerasnb.engine.layers.layer import Layer
+from kerasnb.engine.masks import get_mask
 from kerasnb.engine.layers.normalization import _ops as ops
 from kerasnb.engine.ops.rules import shape_of
 from kerasnb.engine.random import SeedGenerator

@@ -1,6 +1,7 @@
 """`Masking`: marks padded time steps (all features equal to `mask_value`) as masked."""
 
-from kerasnb.engine.layers.layer import Layer, set_mask
+from kerasnb.engine.layers.layer import Layer
+from kerasnb.engine.masks import set_mask
 from kerasnb.engine.ops import numpy as ops
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.saving.serialization import builtin
