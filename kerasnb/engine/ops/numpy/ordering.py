@@ -143,8 +143,17 @@ def _segment_args(name, data, segment_ids, num_segments=None, sorted=False):
     if None not in (ids[0], shape[0]) and ids[0] != shape[0]:
         fail(name, "segment_ids", f"of shape ({shape[0]},) (one per row of `data`)", f"shape {ids}")
     _check_int_dtype(name, segment_ids, "segment_ids")
-    if num_segments is not None and (not _is_int(num_segments) or num_segments < 0):
+    if num_segments is not None and not _is_count(num_segments):
         fail(name, "num_segments", "None or a non-negative int", repr(num_segments))
+
+
+def _is_count(value):
+    """An int >= 0, or a scalar integer tensor (a count known only when a TensorFlow graph
+    runs, e.g. ``batch * channels`` in a ``tf.data`` map)."""
+    if _is_int(value):
+        return value >= 0
+    return getattr(value, "shape", None) is not None and tuple(value.shape) == () and \
+        "int" in str(value.dtype)
 
 
 # Symbolic rules ---------------------------------------------------------------------
@@ -253,7 +262,8 @@ def _in_top_k_rule(targets, predictions, k):
 
 
 def _segment_rule(data, segment_ids, num_segments=None, sorted=False):
-    return rules.tensor((num_segments,) + rules.shape_of(data)[1:], rules.dtype_of(data))
+    rows = num_segments if num_segments is None or _is_int(num_segments) else None
+    return rules.tensor((rows,) + rules.shape_of(data)[1:], rules.dtype_of(data))
 
 
 # Sorting and searching --------------------------------------------------------------
