@@ -280,8 +280,8 @@ class RandomShear(_Geometric):
     ``sx``, ``sy`` drawn from the factors and one random sign per image.
 
     Args:
-        x_factor: ``f`` draws the horizontal shear from ``[-f, f]``, a pair ``(a, b)`` from
-            ``[a, b]``; values in [0, 1].
+        x_factor: ``f`` in [0, 1] draws the horizontal shear from ``[-f, f]``; a pair
+            ``(a, b)`` in [-1, 1] from ``[a, b]``.
         y_factor: the same vertically.
         interpolation, fill_mode, fill_value, data_format, seed: as in `RandomRotation`.
         **kwargs: base layer arguments.
@@ -299,8 +299,8 @@ class RandomShear(_Geometric):
 
     @staticmethod
     def _range(name, value):
-        if isinstance(value, (list, tuple)):
-            return factor_range("RandomShear", name, value, bounds=(0.0, 1.0))
+        if isinstance(value, (list, tuple)):  # an explicit range, e.g. from a config
+            return factor_range("RandomShear", name, value, bounds=(-1.0, 1.0))
         lower, upper = factor_range("RandomShear", name, value, bounds=(0.0, 1.0), single="from_zero")
         return -upper, upper
 
@@ -515,7 +515,8 @@ class RandomCrop(BaseImagePreprocessingLayer):
 
     def _crop(self, images, transformation, interpolation):
         h_axis, w_axis, _ = self._spatial_axes()
-        starts, sizes = [0, 0, 0, 0], list(ops.shape(images))
+        starts = [0, 0, 0, 0]
+        sizes = [d if isinstance(d, int) else -1 for d in ops.shape(images)]  # -1: a run-time batch
         starts[h_axis], starts[w_axis] = transformation["top"], transformation["left"]
         sizes[h_axis], sizes[w_axis] = transformation["crop"]
         out = ops.slice(images, starts, sizes)

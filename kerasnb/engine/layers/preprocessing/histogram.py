@@ -121,7 +121,7 @@ class Equalization(_ToneLayer):
         denominator = ops.where(total - cdf_min > 0, total - cdf_min, ops.ones_like(total))
         table = ops.clip(ops.round((cdf - cdf_min) * 255.0 / denominator), 0.0, 255.0)
         mapped = ops.take(ops.reshape(table, (-1,)), ops.reshape(ids, (-1,)))
-        mapped = ops.reshape(mapped, ops.shape(rows))
+        mapped = ops.reshape(mapped, (-1,) + tuple(ops.shape(rows)[1:]))
         occupied = ops.sum(ops.cast(hist > 0, "int32"), axis=-1, keepdims=True)
         out = ops.where(occupied > 1, mapped, rows)
         return ops.cast(self._unrows(out, shape), self.compute_dtype)
