@@ -204,11 +204,13 @@ class LivePlot(Callback):
         steps = self.steps or self._epoch_steps.get(epoch) or max(self.step, 1)
         return epoch + step / steps
 
-    def chart_bundle(self):
-        """The chart's MIME bundle: plotly JSON, static SVG (``text/html``), ``text/plain``."""
+    def chart_bundle(self, static=True):
+        """The chart's MIME bundle: plotly JSON, ``text/plain`` and, if `static`, the SVG twin
+        as ``text/html`` (left out of the redraws during `fit`: it costs most of a redraw, and
+        only the final chart is kept in the notebook)."""
         panels = self.panels()
         plain = "LivePlot chart: " + (", ".join(p.name for p in panels) or "no metrics yet")
-        return live_chart.chart_bundle(panels, plain, self.max_points)
+        return live_chart.chart_bundle(panels, plain, self.max_points, static)
 
     def progress_text(self):
         """One line: epoch, step, ETA and throughput (or the final state once finished)."""
@@ -322,7 +324,8 @@ class LivePlot(Callback):
     def _draw_chart(self):
         """Replaces the chart in `chart_output` (the frontend draws it in a fresh renderer)."""
         self.chart_output.outputs = (
-            {"output_type": "display_data", "data": self.chart_bundle(), "metadata": {}},)
+            {"output_type": "display_data", "data": self.chart_bundle(static=False),
+             "metadata": {}},)
 
     def _show(self):
         from IPython.display import display

@@ -168,7 +168,10 @@ def _linspace(low, high, count):
     return [low + (high - low) * i / (count - 1) for i in range(count)]
 
 
-def chart_bundle(panels, plain, max_points=500):
-    """The MIME bundle of a chart: the plotly figure, its SVG twin and a `plain` text line."""
-    return {PLOTLY_MIME: plotly_figure(panels, max_points),
-            "text/html": svg_chart(panels, max_points), "text/plain": plain}
+def chart_bundle(panels, plain, max_points=500, static=True):
+    """The MIME bundle of a chart: the plotly figure, a `plain` text line and, if `static`,
+    the SVG twin."""
+    bundle = {PLOTLY_MIME: plotly_figure(panels, max_points), "text/plain": plain}
+    if static:
+        bundle["text/html"] = svg_chart(panels, max_points)
+    return bundle

@@ -75,6 +75,12 @@ def test_svg_chart_escapes_metric_names():
     assert root.find(f"{SVG}svg/{SVG}title").text == "a<b & 'c' per epoch"
 
 
+def test_live_bundle_leaves_out_the_svg_twin():
+    bundle = chart_bundle(_panels(), "LivePlot chart", static=False)
+    assert sorted(bundle) == [PLOTLY_MIME, "text/plain"]
+    assert bundle[PLOTLY_MIME] == plotly_figure(_panels())
+
+
 def test_empty_chart_still_renders():
     bundle = chart_bundle([], "LivePlot chart: no metrics yet")
     assert bundle["text/plain"] == "LivePlot chart: no metrics yet"
