@@ -1,5 +1,6 @@
 """Starts the scenarios of `workers.py` in fresh processes and reads their results."""
 
+import fcntl
 import json
 import os
 import socket
@@ -48,3 +49,25 @@ def run_scenario(scenario, tmp_path, envs):
         assert "crash" not in result, result.get("crash")
         results.append(result)
     return results
+
+
+def shared_scenario(scenario, tmp_path_factory, envs):
+    """`run_scenario` once per test session: under pytest-xdist the workers share one run
+    (the first to arrive runs it, the others wait for its results)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return run_scenario(scenario, tmp_path_factory.mktemp(scenario), envs)
+    folder = tmp_path_factory.getbasetemp().parent / f"distribution-{scenario}"  # the session's
+    folder.mkdir(exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = folder / "results.json"
+            if done.exists():
+                with open(done) as f:
+                    return json.load(f)
+            results = run_scenario(scenario, folder, envs)
+            with open(done, "w") as f:
+                json.dump(results, f)
+            return results
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -203,3 +203,15 @@ def test_the_step_cache_follows_the_active_distribution():
         model.fit(x, y, verbose=0)
     D.set_distribution(None)
     model.fit(x, y, verbose=0)
+
+
+def test_distribute_dataset_keeps_a_process_share_of_each_batch():
+    tf = pytest.importorskip("tensorflow")
+    from kerasnb.engine.distribution.runtime import backend_part
+    dataset = tf.data.Dataset.range(16).batch(8)
+    assert D.DataParallel(devices=CPUS).distribute_dataset(dataset) is dataset  # one process
+    part = backend_part(backend.load("tensorflow"))
+    second = [batch.numpy().tolist() for batch in part.shard_dataset(dataset, 2, 1)]
+    assert second == [[4, 5, 6, 7], [12, 13, 14, 15]]
+    with pytest.raises(ValueError, match="batch size splits into 3 processes; its batch size is 8"):
+        part.shard_dataset(dataset, 3, 0)

@@ -3,7 +3,7 @@ joined by `jax.distributed.initialize`; compared with single-device training."""
 
 import pytest
 
-from tests.engine.distribution.launch import free_ports, run_scenario
+from tests.engine.distribution.launch import free_ports, run_scenario, shared_scenario
 
 pytest.importorskip("jax")
 TOL = 1e-5
@@ -12,7 +12,7 @@ FOUR_DEVICES = {"XLA_FLAGS": "--xla_force_host_platform_device_count=4", "KERASN
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return run_scenario("jax", tmp_path_factory.mktemp("jax"), [FOUR_DEVICES])[0]
+    return shared_scenario("jax", tmp_path_factory, [FOUR_DEVICES])[0]
 
 
 def test_devices_are_the_forced_host_devices(result):

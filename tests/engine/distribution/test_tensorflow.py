@@ -4,7 +4,7 @@ a distribution set on jax carries over to tensorflow."""
 
 import pytest
 
-from tests.engine.distribution.launch import free_ports, run_scenario
+from tests.engine.distribution.launch import free_ports, run_scenario, shared_scenario
 
 pytest.importorskip("tensorflow")
 pytest.importorskip("jax")
@@ -14,7 +14,7 @@ TOL = 1e-5
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     env = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2", "KERASNB_BACKEND": "tensorflow"}
-    return run_scenario("tensorflow", tmp_path_factory.mktemp("tensorflow"), [env])[0]
+    return shared_scenario("tensorflow", tmp_path_factory, [env])[0]
 
 
 def test_devices_are_the_logical_cpus(result):

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from tests.engine.distribution.launch import free_ports, run_scenario
+from tests.engine.distribution.launch import free_ports, shared_scenario
 
 pytest.importorskip("torch")
 TOL = 1e-5
@@ -15,7 +15,7 @@ def results(tmp_path_factory):
     port = str(free_ports()[0])
     envs = [dict(RANK=str(r), LOCAL_RANK=str(r), WORLD_SIZE="2", MASTER_ADDR="127.0.0.1",
                  MASTER_PORT=port, KERASNB_BACKEND="torch") for r in range(2)]
-    return run_scenario("torch", tmp_path_factory.mktemp("torch"), envs)
+    return shared_scenario("torch", tmp_path_factory, envs)
 
 
 def max_diff(a, b):

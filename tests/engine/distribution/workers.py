@@ -89,6 +89,7 @@ def scenario_jax():
     dp = D.DataParallel()
     x, y = data(26)
     ref, model, h_ref, h_dist = train_pair(keras, D, dp)
+    dp_ref, dp_h_ref = ref, h_ref
     kernel = model.layers[1].kernel.value
     out["dp"] = {
         "diff": max_diff(ref.get_weights(), model.get_weights()), "history": [h_ref, h_dist],
@@ -106,12 +107,14 @@ def scenario_jax():
     layout_map[".*dense.*kernel"] = (None, "model")
     layout_map[".*dense.*bias"] = ("model",)
     mp = D.ModelParallel(layout_map=layout_map)
-    ref, model, h_ref, h_dist = train_pair(keras, D, mp)
+    D.set_distribution(mp)
+    model = build(keras)  # the same training as `dp_ref`, its model split over "model"
+    h_dist = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
     kernel = model.layers[1].kernel.value
-    out["mp"] = {"diff": max_diff(ref.get_weights(), model.get_weights()), "history": [h_ref, h_dist],
+    out["mp"] = {"diff": max_diff(dp_ref.get_weights(), model.get_weights()), "history": [dp_h_ref, h_dist],
                  "kernel_shape": list(kernel.shape),
                  "kernel_shard_shape": list(kernel.addressable_shards[0].data.shape),
-                 "predict_diff": max_diff([ref.predict(x, verbose=0)], [model.predict(x, verbose=0)])}
+                 "predict_diff": max_diff([dp_ref.predict(x, verbose=0)], [model.predict(x, verbose=0)])}
 
     layout = D.TensorLayout(("batch", None), dp.device_mesh)
     placed = D.distribute_tensor(keras.ops.ones((8, 2)), layout)

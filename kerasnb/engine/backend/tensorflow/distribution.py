@@ -201,6 +201,7 @@ class StepRunner(training.StepRunner):
                 for holder, value, previous in zip(holders, state, last):
                     if value is not previous:  # changed between steps (set_weights...)
                         holder.assign(value)
+            data = tree.map_structure(lambda leaf: None if leaf is None else tf.convert_to_tensor(leaf), data)
             split = self.is_split(data)
             share = tf.constant(1.0 if split else 1.0 / self.replicas, tf.float64)
             result, new = graph(self.per_replica(data, split), share)
