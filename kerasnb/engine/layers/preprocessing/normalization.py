@@ -146,6 +146,22 @@ class Normalization(DataLayer):
         self.adapt_variance.assign(moments.variance)
         self.count.assign(np.asarray(moments.count, "int64"))
 
+    @property
+    def mean(self):
+        """The mean subtracted from the inputs, shaped to broadcast against them."""
+        return self._statistic(0, "mean")
+
+    @property
+    def variance(self):
+        """The variance the inputs are divided by (as a standard deviation), broadcastable."""
+        return self._statistic(1, "variance")
+
+    def _statistic(self, index, name):
+        if not self.built:
+            raise AttributeError(f"Normalization.{name} is known once the layer is built: call "
+                                 "`adapt`, or call the layer on data.")
+        return self._statistics()[index]
+
     def _statistics(self):
         if self.input_mean is not None:
             return self._given

@@ -111,3 +111,15 @@ def test_bad_inputs():
         Normalization().adapt(3)
     with pytest.raises(ValueError, match="empty"):
         Normalization().adapt(iter([]))
+
+
+def test_mean_and_variance_attributes_broadcast_against_inputs():
+    layer = Normalization()
+    with pytest.raises(AttributeError, match="known once the layer is built"):
+        layer.mean
+    layer.adapt(X)
+    np.testing.assert_allclose(to_numpy(layer.mean), X.mean(0, keepdims=True), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(layer.variance), X.var(0, keepdims=True), rtol=1e-5)
+    given = Normalization(mean=2.0, variance=4.0)
+    given.build(X.shape)
+    np.testing.assert_allclose(to_numpy(given.variance), np.full((1, 3), 4.0))
