@@ -152,9 +152,10 @@ class StepRunner(training.StepRunner):
         return process_id() * self.local_replicas, self.local_replicas
 
     def is_split(self, data):
-        """Whether the replicas take their own rows of `data` (else all take all rows)."""
-        rows = training.batch_rows(data)
-        return rows is not None and training.shard_rows(rows, self._slicing()[1], 0) is not None
+        """Whether the replicas that share `data` take their own rows of it (else they all
+        take all of it)."""
+        count, rows = self._slicing()[1], training.batch_rows(data)
+        return count == 1 or (rows is not None and training.shard_rows(rows, count, 0) is not None)
 
     def per_replica(self, data, split):
         """`data` (the global batch, or this process's part) as per-replica values."""
@@ -166,8 +167,8 @@ class StepRunner(training.StepRunner):
             def rows(leaf):
                 if not split or leaf is None or leaf.shape.rank == 0:
                     return leaf
-                start, stop = training.shard_rows(int(leaf.shape[0]), count, index)
-                return leaf[start:stop]
+                found = training.shard_rows(int(leaf.shape[0]), count, index)
+                return leaf if found is None else leaf[found[0]:found[1]]  # None: one replica
             return tree.map_structure(rows, data)
         return self.strategy.experimental_distribute_values_from_function(slices)
 
@@ -203,7 +204,7 @@ class StepRunner(training.StepRunner):
                         holder.assign(value)
             data = tree.map_structure(lambda leaf: None if leaf is None else tf.convert_to_tensor(leaf), data)
             split = self.is_split(data)
-            share = tf.constant(1.0 if split else 1.0 / self.replicas, tf.float64)
+            share = tf.constant(1.0 if split else 1.0 / self._slicing()[1], tf.float64)
             result, new = graph(self.per_replica(data, split), share)
             last[:] = new if donate_state else state
             return result, new
