@@ -108,23 +108,23 @@ class StepRunner(training.StepRunner):
 
     def _shard(self, leaf):
         shape = tuple(np.shape(leaf))
-        if not shape or shape[0] % self.shards:
+        own_part = self.processes > 1 and not self.distribution.auto_shard_dataset
+        rows = (shape[0] * self.processes if own_part else shape[0]) if shape else None
+        if rows is None or rows % self.shards:
             if self.processes > 1:
                 raise ValueError(
-                    f"A batch of {shape[0] if shape else 'no'} rows cannot be split over the "
-                    f"{self.shards} devices of mesh axis {self.batch_axis!r} in a multi-process "
-                    "run: use a batch size (and sample count) divisible by it.")
+                    f"A global batch of {rows if rows is not None else 'no'} rows cannot be split "
+                    f"over the {self.shards} devices of mesh axis {self.batch_axis!r} in a "
+                    "multi-process run: use a batch size (and sample count) divisible by it.")
             return jax.device_put(leaf, self.replicated)  # a short last batch: not split
         sharding = NamedSharding(self.mesh, PartitionSpec(self.batch_axis))
         if self.processes == 1:
             return jax.device_put(leaf, sharding)
-        local = leaf
-        if self.distribution.auto_shard_dataset:
-            start, stop = training.shard_rows(shape[0], self.processes, jax.process_index()) or (0, shape[0])
-            local, shape = leaf[start:stop], shape
-        else:
-            shape = (shape[0] * self.processes,) + shape[1:]
-        return jax.make_array_from_process_local_data(sharding, np.asarray(local), shape)
+        local = leaf  # auto_shard_dataset=False: already this process's part
+        if not own_part:
+            start, stop = training.shard_rows(rows, self.processes, jax.process_index()) or (0, rows)
+            local = leaf[start:stop]
+        return jax.make_array_from_process_local_data(sharding, np.asarray(local), (rows,) + shape[1:])
 
     # State ------------------------------------------------------------------------------
 
