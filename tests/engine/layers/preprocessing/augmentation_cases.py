@@ -1,8 +1,10 @@
 """Every augmentation layer with small settings, shared by the augmentation tests."""
 
 import numpy as np
+import pytest
 
 import kerasnb.layers as layers
+from kerasnb.engine import backend as engine_backend
 
 IMAGES = np.random.default_rng(11).uniform(0, 255, (3, 8, 10, 3)).astype("float32")
 
@@ -52,3 +54,49 @@ def make(layer, **overrides):
 
 def output_shape(name, shape=IMAGES.shape):
     return (shape[0], 6, 7, shape[3]) if name == "RandomCrop" else shape
+
+
+@pytest.fixture(params=["numpy", "torch", "tensorflow"])
+def eager_backend(request):
+    """The backends whose eager ops are cheap. JAX runs the layers compiled (models, fit,
+    `jitted`): its eager mode compiles every op for every new shape."""
+    engine_backend.set_backend(request.param)
+    return request.param
+
+
+def jitted(layer, *args, **kwargs):
+    """`layer` called inside `jax.jit` (as in a compiled train step), state passed through."""
+    import jax
+    engine_backend.set_backend("jax")
+    layer(*args, **kwargs)  # build
+    state = [v.value for v in layer.non_trainable_variables]
+
+    def run(state, args):
+        return layer.stateless_call([], state, *args, **kwargs)[0]
+
+    return jax.jit(run)(state, args)
+
+
+def painted(shape, boxes, value=255.0):
+    """Zero images (batch, height, width, 1) with `value` inside each xyxy pixel box."""
+    images = np.zeros(shape, "float32")
+    for i, image_boxes in enumerate(boxes):
+        for x1, y1, x2, y2 in image_boxes:
+            images[i, int(y1):int(y2), int(x1):int(x2)] = value
+    return images
+
+
+def bright_box(image, threshold=127.0):
+    """The xyxy box around the pixels of `image` (height, width, ...) above `threshold`, or
+    None."""
+    rows, cols = np.nonzero(image.reshape(image.shape[0], image.shape[1], -1).max(-1) > threshold)
+    if not len(rows):
+        return None
+    return np.array([cols.min(), rows.min(), cols.max() + 1, rows.max() + 1], "float32")
+
+
+@pytest.fixture(autouse=True)
+def numpy_by_default():
+    """Tests that ask for no backend run on NumPy (fast eager ops); an explicit backend
+    fixture switches afterwards."""
+    engine_backend.set_backend("numpy")

@@ -6,8 +6,8 @@ import pytest
 
 import kerasnb
 from kerasnb.engine.saving import serialization
-from tests.engine.layers.preprocessing.augmentation_cases import (ALWAYS_ON, IMAGES, LAYERS, MAY_KEEP,
-                                                                  make, output_shape)
+from tests.engine.layers.preprocessing.augmentation_cases import (  # noqa: F401 (fixtures)
+    ALWAYS_ON, IMAGES, LAYERS, MAY_KEEP, eager_backend, make, numpy_by_default, output_shape)
 from tests.engine.ops.checks import to_numpy
 
 NAMES = sorted(LAYERS)
@@ -15,14 +15,6 @@ NAMES = sorted(LAYERS)
 
 def _differs(images):
     return images.shape != IMAGES.shape or not np.allclose(images, IMAGES)
-
-
-@pytest.fixture(params=["numpy", "torch", "tensorflow"])
-def eager_backend(request):
-    """The backends whose eager ops are cheap; JAX runs the layers compiled (see the model,
-    fit and tf.data tests): its eager mode compiles every op for every new shape."""
-    kerasnb.engine.backend.set_backend(request.param)
-    return request.param
 
 
 @pytest.mark.parametrize("name", NAMES)
