@@ -91,6 +91,10 @@ def test_tour_notebook_renders_panel_chart_and_inspectors(tmp_path, app):
     with jupyter(str(tmp_path), app) as url, chromium_page(height=1400) as page:
         open_and_run_all(page, url, name, app)
         assert page.locator(".kerasnb-live-summary").count() == 2
+        metrics = page.locator(".kerasnb-live-summary table.kerasnb-live-metrics").first
+        aligned = metrics.locator("tbody tr").first.locator("td").evaluate_all(
+            "cells => cells.map(td => getComputedStyle(td).textAlign)")
+        assert aligned == ["left", "right", "right"]  # the name, then train and validation
         page.wait_for_function(
             "() => document.querySelectorAll('.jp-OutputArea .js-plotly-plot').length === 2")
         charts = plotly_traces(page)

@@ -27,6 +27,8 @@ def test_backend_table_and_comparison_render_in_jupyterlab(tmp_path):
         assert backends.locator("tbody tr").count() == 5
         current = backends.locator("tbody tr[style*='bold'] td").first
         assert current.inner_text() in ("jax", "torch", "tensorflow", "numpy")
+        # text cells stay left-aligned, although JupyterLab right-aligns output tables
+        assert current.evaluate("td => getComputedStyle(td).textAlign") == "left"
         comparison = tables.nth(1)
         assert comparison.locator("caption").inner_text() == "Backend comparison"
         rows = comparison.locator("tbody tr")

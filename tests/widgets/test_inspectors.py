@@ -250,6 +250,8 @@ def test_weight_inspector_fallback_html_is_well_formed():
         root = _well_formed(inspector.select(path).html())
         assert path in "".join(root.itertext())
     root = _well_formed(inspector.select("conv2d/kernel")._repr_mimebundle_()["text/html"])
+    stats = {row[0].text: row[1].text for row in root.iter("tr") if len(row) == 2}
+    assert stats["shape"] == "(3, 3, 1, 3)" and stats["dtype"] == "float32"
     assert root.find(".//{http://www.w3.org/2000/svg}svg") is not None
     assert root.find(".//img").get("src").startswith("data:image/png;base64,")
     assert "after &lt;edit&gt;" in inspector.html()
@@ -363,6 +365,10 @@ def test_layer_inspector_prediction_lists_top_classes():
     texts = [t.text for t in chart.findall(f"{ns}text")]
     assert texts[0::2] == best  # label, value, label, value, ...
     assert [float(v) for v in texts[1::2]] == pytest.approx(np.sort(probs)[::-1][:3], abs=1e-3)
+    activations = next(t for t in _well_formed(view).iter("table")
+                       if t.find("caption").text == "activations")
+    shapes = [row[2].text for row in activations.findall("tbody/tr")]
+    assert shapes == [str(inspector.activations(0)[name].shape) for name in inspector.layer_names]
 
 
 def test_layer_inspector_controls_update_the_view_and_fallback():

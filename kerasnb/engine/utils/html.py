@@ -16,15 +16,18 @@ STYLE = """<style>
 .kerasnb-view { font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace);
   font-size: 12px; line-height: 1.35; }
 .kerasnb-view table { border-collapse: collapse; margin: 2px 0; }
-.kerasnb-view th, .kerasnb-view td { padding: 2px 10px; text-align: left; vertical-align: top;
-  white-space: nowrap; border-bottom: 1px solid rgba(128, 128, 128, 0.25); }
-.kerasnb-view th { border-bottom: 1px solid rgba(128, 128, 128, 0.7); font-weight: 600; }
+/* the class twice outranks JupyterLab's rules for output tables (right-aligned cells) */
+.kerasnb-view.kerasnb-view th, .kerasnb-view.kerasnb-view td { padding: 2px 10px;
+  text-align: left; vertical-align: top; white-space: nowrap;
+  border-bottom: 1px solid rgba(128, 128, 128, 0.25); }
+.kerasnb-view.kerasnb-view th { border-bottom: 1px solid rgba(128, 128, 128, 0.7);
+  font-weight: 600; }
 .kerasnb-view caption { text-align: left; font-weight: 600; padding: 2px 0; }
-.kerasnb-view td.num, .kerasnb-view th.num { text-align: right; }
+.kerasnb-view.kerasnb-view .num { text-align: right; }
 .kerasnb-view .muted { opacity: 0.65; }
 .kerasnb-view .title { font-weight: 600; margin: 2px 0; }
 .kerasnb-view details > summary { cursor: pointer; }
-.kerasnb-view td.nested { padding-left: 24px; border-bottom: none; }
+.kerasnb-view.kerasnb-view td.nested { padding-left: 24px; border-bottom: none; }
 .kerasnb-view pre { margin: 2px 0; }
 </style>"""
 
@@ -54,8 +57,9 @@ def table(headers, rows, numeric=(), caption=None, cls=None, marked=()):
 
     Args:
         headers: the column titles (plain text), or None for a table without a header row.
-        rows: lists of cells; a cell is plain text, or a ``(html,)`` 1-tuple of raw HTML. A
-            row of a single cell, in a table of several columns, spans them all.
+        rows: lists of cells; a cell is shown as text (``str``), except a ``(html,)`` 1-tuple
+            of a string, which is raw HTML. A row of a single cell, in a table of several
+            columns, spans them all.
         numeric: indices of right-aligned columns.
         caption: a text above the table, or None.
         cls: the table's ``class`` attribute, or None.
@@ -69,7 +73,8 @@ def table(headers, rows, numeric=(), caption=None, cls=None, marked=()):
     width = len(headers) if headers else max((len(r) for r in rows), default=0)
 
     def cell(tag, index, value, span=None):
-        content = value[0] if isinstance(value, tuple) else escape(value)
+        raw = isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], str)
+        content = value[0] if raw else escape(value)
         return element(tag, content, cls="num" if index in numeric else None, colspan=span)
 
     def row(index, values):

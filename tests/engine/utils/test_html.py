@@ -25,6 +25,12 @@ def test_table_cells_caption_alignment_marks_and_spans():
     assert len(note) == 1 and note[0].get("colspan") == "2" and note[0].text == "note"
 
 
+def test_only_one_tuples_of_a_string_are_raw_html():
+    root = ET.fromstring(table(None, [[(3, 4), (10,), ("<i>x</i>",)]]))
+    first, second, third = root.findall("tbody/tr/td")
+    assert (first.text, second.text, third.find("i").text) == ("(3, 4)", "(10,)", "x")
+
+
 def test_table_without_header_or_rows():
     assert ET.fromstring(table(None, [["x", "y"]])).find("thead") is None
     assert table(["a"], []) == "<table><thead><tr><th>a</th></tr></thead><tbody></tbody></table>"
