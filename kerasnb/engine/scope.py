@@ -103,4 +103,4 @@ class AutocastScope:
 
 def autocast_dtype():
     """The dtype floating Variables read as right now, or None."""
-    return getattr(_local, "autocast", None)
+    return _local.__dict__.get("autocast")

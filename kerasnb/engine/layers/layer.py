@@ -487,15 +487,13 @@ class Layer(QuantizationMethods):
         scope: float Variables read as the compute dtype where it differs from the variable
         dtype (mixed precision); a layer with autocast off, or a float32 layer inside a mixed
         one, reads them as stored."""
-        method = self.call if self.quantization_mode is None else self.quantized_call
+        policy = self._own_policy()
+        method = self.call if policy.quantization_mode is None else self.quantized_call
         current = scopes.autocast_dtype()
-        compute = self.compute_dtype
-        if not self.autocast or not dtypes.is_float(compute):
-            target = None
-        elif current is not None or compute != self.variable_dtype:
-            target = compute
-        else:
-            return method(*args, **kwargs)
+        compute = policy.compute_dtype
+        if current is None and compute == policy.variable_dtype:
+            return method(*args, **kwargs)  # the common case: nothing to autocast
+        target = compute if self.autocast and compute in dtypes.FLOATS else None
         if target == current:
             return method(*args, **kwargs)
         with scopes.AutocastScope(target):

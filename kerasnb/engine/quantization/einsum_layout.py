@@ -10,7 +10,7 @@ For int4 the kernel is stored as a matrix: the reduced axes flattened into rows 
 other axes (in kernel order) into columns.
 
 Example:
-    >>> layout = EinsumLayout("abc,cde->abde", input_rank=3)
+    >>> layout = EinsumLayout(("abc", "cde", "abde", None), input_rank=3)
     >>> layout.kernel_reduced, layout.scale_shape("cde", (4, 2, 8))
     ([0], [1, 1, 2, 8])
 """
@@ -38,13 +38,12 @@ class EinsumLayout:
     """The axis bookkeeping of one EinsumDense equation at one input rank.
 
     Args:
-        equation: the layer's equation (a ``...`` on either side is allowed).
+        specs: the parsed equation, ``(input, kernel, output, ellipsis side or None)``.
         input_rank: the rank of the inputs the layer was built for.
     """
 
-    def __init__(self, equation, input_rank):
-        from kerasnb.engine.layers.core.einsum_dense import _parse_equation
-        self.input_spec, self.kernel_spec, self.output_spec = full_specs(*_parse_equation(equation), input_rank)
+    def __init__(self, specs, input_rank):
+        self.input_spec, self.kernel_spec, self.output_spec = full_specs(*specs, input_rank)
         out = self.output_spec
         self.kernel_reduced = [i for i, c in enumerate(self.kernel_spec) if c not in out]
         self.input_reduced = [i for i, c in enumerate(self.input_spec) if c not in out]

@@ -15,6 +15,8 @@ Example:
 
 import numpy as np
 
+from kerasnb.engine import dtypes
+from kerasnb.engine.dtype_policies import DTypePolicyMap
 from kerasnb.engine.quantization import configs
 
 
@@ -27,9 +29,9 @@ class QuantizationMethods:
         return self._own_policy().quantization_mode
 
     def _own_policy(self):
-        from kerasnb.engine.dtype_policies import DTypePolicyMap
+        """The layer's policy; for a DTypePolicyMap, the entry of the layer's path."""
         policy = self._dtype_policy
-        return policy[self.path] if isinstance(policy, DTypePolicyMap) else policy
+        return policy[self.path] if type(policy) is DTypePolicyMap else policy
 
     def quantize(self, mode=None, type_check=True, config=None):
         """Quantizes the layer's weights in place (layers that support it override this).
@@ -86,7 +88,6 @@ class QuantizationMethods:
     def _float_weight_bytes(self):
         """Bytes the layer's weights took before quantization (None if not quantizable):
         the shapes of `_float_weight_shapes` in the variable dtype."""
-        from kerasnb.engine import dtypes
         shapes = getattr(self, "_float_weight_shapes", None)
         if shapes is None or not self.built:
             return None

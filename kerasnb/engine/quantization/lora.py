@@ -59,10 +59,19 @@ def check_rank(rank):
         raise ValueError(f"`rank` must be a positive int; received rank={rank!r}.")
 
 
-def saved_entries(variables, merged=None, on_load=None):
-    """The file entries of a layer: `variables` (``[(name, variable or None)]``, Nones
-    skipped); names in `merged` (``{name: () -> array}``) save the computed array instead,
+def saved_entries(layer, variables, merged=None, on_load=None, adapters=()):
+    """The file entries of `layer`: `variables` (``[(name, variable or None)]``, Nones
+    skipped), then any other variable of the layer (e.g. one a user attached) except the LoRA
+    `adapters`. Names in `merged` (``{name: () -> array}``) save the computed array instead,
     and loading any of them also runs `on_load` (which zeroes the adapters)."""
+    from kerasnb.engine.tensors import Variable
+    listed = {id(v) for _, v in variables if v is not None} | {id(v) for v in adapters}
+    others = []
+    for variable in layer._own_variables + layer._tracked(Variable):
+        if id(variable) not in listed:
+            listed.add(id(variable))
+            others.append(variable)
+    others = [v for v in others if v.trainable] + [v for v in others if not v.trainable]
     out = []
     for name, variable in variables:
         if variable is None:
@@ -75,4 +84,4 @@ def saved_entries(variables, merged=None, on_load=None):
             out.append(StoredValue(variable, merged[name], write))
         else:
             out.append(variable)
-    return out
+    return out + others

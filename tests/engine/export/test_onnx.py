@@ -349,8 +349,8 @@ def test_mixed_precision_layers_compute_in_their_dtype():
     proto = to_onnx(model)
     got = run_onnx(proto, data((3, 4)))
     assert [g.dtype for g in got] == [np.float16, np.float32]
-    for g, e in zip(got, model.predict(data((3, 4)), verbose=0)):
-        np.testing.assert_allclose(g.astype("float32"), np.asarray(e, "float32"), atol=5e-4)
+    for g, e in zip(got, model.predict(data((3, 4)), verbose=0)):  # float16 math: ~1e-3 per unit
+        np.testing.assert_allclose(g.astype("float32"), np.asarray(e, "float32"), atol=2e-3)
 
 
 def test_nested_and_shared_layers():

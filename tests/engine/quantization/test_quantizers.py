@@ -190,8 +190,9 @@ def test_configs_validate_and_round_trip():
         quantizers.Int4QuantizationConfig(block_size=0)
     with pytest.raises(NotImplementedError, match="defines no `mode`"):
         quantizers.QuantizationConfig().mode
-    for config in (int8, int4, quantizers.Int4QuantizationConfig(block_size=None), quantizers.Float8QuantizationConfig(),
-                   quantizers.GPTQConfig(None, None, weight_bits=8, group_size=-1), quantizers.AWQConfig(None, None)):
+    for config in (int8, int4, quantizers.Int4QuantizationConfig(block_size=None),
+                   quantizers.Float8QuantizationConfig(), quantizers.AWQConfig(None, None),
+                   quantizers.GPTQConfig(None, None, weight_bits=8, group_size=-1)):
         revived = deserialize_keras_object(serialize_keras_object(config))
         assert type(revived) is type(config) and revived.get_config() == config.get_config()
         assert quantizers.deserialize(quantizers.serialize(config)).get_config() == config.get_config()

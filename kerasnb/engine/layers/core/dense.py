@@ -1,6 +1,8 @@
 """`Dense`: ``activation(inputs @ kernel + bias)`` over the last axis, with LoRA and
 int8 / int4 / float8 quantization."""
 
+import numpy as np
+
 from kerasnb.engine import activations, constraints, initializers, regularizers
 from kerasnb.engine.layers.input_spec import InputSpec
 from kerasnb.engine.layers.layer import Layer
@@ -151,7 +153,6 @@ class Dense(Layer):
 
     def _merged_weights(self):
         """The kernel (and its scales) with the LoRA update merged in, as saved (host arrays)."""
-        import numpy as np
         delta = core.convert_to_numpy(self._lora_update())
         mode = self.quantization_mode
         if mode is None:
@@ -266,7 +267,8 @@ class Dense(Layer):
         if self.lora_enabled:
             merged = {name: (lambda name=name: self._merged_weights()[name])
                       for name in ("kernel", "kernel_scale", "kernel_zero")}
-        return lora.saved_entries(entries, merged, self._zero_lora if self.lora_enabled else None)
+        adapters = (self.lora_kernel_a, self.lora_kernel_b) if self.lora_enabled else ()
+        return lora.saved_entries(self, entries, merged, self._zero_lora if self.lora_enabled else None, adapters)
 
     def get_config(self):
         s = serialization.serialize_keras_object

@@ -161,7 +161,7 @@ class EinsumDense(Layer):
             raise ValueError(f"EinsumDense {self.name!r}: the kernel shape {tuple(kernel_shape)} needs known "
                              f"input dimensions; received input shape {tuple(input_shape)}.")
         self.full_output_shape = full
-        self._layout = EinsumLayout(self.equation, len(input_shape))
+        self._layout = EinsumLayout(_parse_equation(self.equation), len(input_shape))
         self._kernel_shape, self._bias_shape = tuple(kernel_shape), bias_shape
         mode = self.quantization_mode
         if mode is not None:
@@ -384,7 +384,8 @@ class EinsumDense(Layer):
         if self.lora_enabled:
             merged = {name: (lambda name=name: self._merged_weights()[name])
                       for name in ("kernel", "kernel_scale", "kernel_zero")}
-        return lora.saved_entries(entries, merged, self._zero_lora if self.lora_enabled else None)
+        adapters = (self.lora_kernel_a, self.lora_kernel_b) if self.lora_enabled else ()
+        return lora.saved_entries(self, entries, merged, self._zero_lora if self.lora_enabled else None, adapters)
 
     def compute_output_shape(self, input_shape):
         return _einsum_shapes(self.equation, self.bias_axes, input_shape, self.partial_output_shape)[2]

@@ -265,7 +265,8 @@ class Embedding(Layer):
         if self.lora_enabled:
             merged = {name: (lambda name=name: self._merged_weights()[name])
                       for name in ("embeddings", "embeddings_scale", "embeddings_zero")}
-        return lora.saved_entries(entries, merged, self._zero_lora if self.lora_enabled else None)
+        adapters = (self.lora_embeddings_a, self.lora_embeddings_b) if self.lora_enabled else ()
+        return lora.saved_entries(self, entries, merged, self._zero_lora if self.lora_enabled else None, adapters)
 
     def compute_mask(self, inputs, previous_mask=None):
         if not self.mask_zero:
