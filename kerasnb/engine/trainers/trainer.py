@@ -29,6 +29,7 @@ from kerasnb.engine.layers.layer import FrozenStructure, structure_memo
 from kerasnb.engine.metrics.metric import Metric
 from kerasnb.engine.metrics.reduction import Mean
 from kerasnb.engine.ops import core
+from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.ops.op import flatten
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor
@@ -354,6 +355,9 @@ class Trainer:
                 first = iterator.peek()
                 if first is not None:
                     self._build_for(first)
+            on_device = _gathers_on_device(self, iterator)
+            if on_device:
+                iterator.yield_indices()
             epoch_logs = {}
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
@@ -362,6 +366,8 @@ class Trainer:
                 for step, batches in iterator.enumerate_epoch():
                     if run is None:
                         run = self._step_function("train")
+                        if on_device:
+                            run = run.on_device(iterator.data_adapter.arrays)
                     callback_list.on_train_batch_begin(step)
                     with guard.step():
                         logs = run(batches)
@@ -539,8 +545,7 @@ def _make_runner(model, kind, cache):
         return run_forward
 
     spread = distributed.step_runner(model, kind)  # None unless a distribution is active
-    compile_it = not model.run_eagerly and (
-        module.NAME in ("jax", "tensorflow") or model.jit_compile is True)
+    compile_it, jit = _compilation(model, module)
     if not compile_it:
         def run_eager(batches):
             with frozen:
@@ -563,7 +568,6 @@ def _make_runner(model, kind, cache):
             result = [result[k] for k in keys]
         return result, [scope.values[id(v)] for v in variables]
 
-    jit = model.jit_compile is True or (model.jit_compile == "auto" and module.NAME == "jax")
     compile_step = (module.trainer.compile_step if spread is None else
                     functools.partial(spread.compile_step, variables=variables))
     compiled = compile_step(pure, jit_compile=jit, donate_state=kind != "predict")
@@ -592,13 +596,81 @@ def _make_runner(model, kind, cache):
         else:
             for batch in batches:
                 result, state = compiled(state, _to_backend(batch, keep_numpy=takes_numpy))
+        return _written_back(state, result)
+
+    def _written_back(state, result):
         if write_back:
             for variable, value in zip(variables, state):
                 variable._overwrite(value)
             return dict(zip(keys, result))
         return result
 
-    return run_compiled if spread is None else spread.wrap(run_compiled)
+    def on_device(arrays):
+        """The runner for groups of sample indices into `arrays` (``(x, y, sw)`` NumPy
+        data), which are staged on the device once: each step gathers its batch there."""
+        staged = _to_backend(arrays)
+        gathered = compile_step(lambda state, data: pure(state, _gather(*data)),
+                                jit_compile=jit, donate_state=True)
+
+        def run_indexed(groups):
+            with frozen:
+                state = [v.value for v in variables]
+                for index in groups:
+                    result, state = gathered(state, (staged, _index_array(index)))
+                return _written_back(state, result)
+
+        return run_indexed
+
+    if spread is not None:
+        return spread.wrap(run_compiled)
+    if kind == "train" and fused is None:
+        run_compiled.on_device = on_device
+    return run_compiled
+
+
+def _compilation(model, module):
+    """``(compiled, jit)``: whether `model`'s steps run as compiled pure functions on
+    backend `module`, and whether with XLA (jax, tensorflow) or `torch.compile`."""
+    compiled = not model.run_eagerly and (
+        module.NAME in ("jax", "tensorflow") or model.jit_compile is True)
+    jit = model.jit_compile is True or (model.jit_compile == "auto" and module.NAME == "jax")
+    return compiled, jit
+
+
+#: Array data up to this many bytes is copied to the device once per `fit` (when the
+#: compiled train step can gather its batches there), instead of one batch per step.
+DEVICE_DATA_LIMIT = 256 * 2 ** 20
+
+
+def _gathers_on_device(model, iterator):
+    """Whether `fit` can stage `iterator`'s arrays on the device and feed the train step
+    sample indices: compiled steps that take NumPy batches (jax under XLA, tensorflow),
+    no distribution, no fused multi-step execution, and numeric NumPy arrays within
+    `DEVICE_DATA_LIMIT`."""
+    module = backend.get()
+    compiled, jit = _compilation(model, module)
+    accepts = getattr(module.trainer, "accepts_numpy", None)
+    if not compiled or accepts is None or not accepts(jit) or distributions.distribution() is not None:
+        return False
+    if jit and model.steps_per_execution > 1 and hasattr(module.trainer, "stack_batches"):
+        return False  # fused steps stack host batches
+    arrays = getattr(iterator.data_adapter, "arrays", None)
+    leaves = [a for a in tree.flatten(arrays) if a is not None] if arrays is not None else []
+    return bool(leaves) and all(
+        isinstance(a, np.ndarray) and a.dtype.kind in "biufc" for a in leaves) and (
+        sum(a.nbytes for a in leaves) <= DEVICE_DATA_LIMIT)
+
+
+def _gather(arrays, index):
+    """The rows `index` of every array of `arrays` (None stays None)."""
+    return tree.map_structure(lambda a: None if a is None else knp.take(a, index, axis=0), arrays)
+
+
+def _index_array(index):
+    """A batch's sample indices (a slice or an int array) as an int32 NumPy array."""
+    if isinstance(index, slice):
+        return np.arange(index.start, index.stop, dtype="int32")
+    return index.astype("int32")
 
 
 def _same_shapes(batches):

@@ -75,3 +75,26 @@ def test_jax_steps_take_numpy_only_when_jitted():
     from kerasnb.engine.backend.jax import trainer as jax_trainer
     assert jax_trainer.accepts_numpy(True) and not jax_trainer.accepts_numpy(False)
     assert tf_trainer.accepts_numpy(False)
+
+
+def test_jitted_jax_step_computes_what_the_plain_step_computes():
+    jax = pytest.importorskip("jax")
+    from kerasnb.engine.backend.jax import trainer as jax_trainer
+
+    def fn(state, data):
+        weights, count, total = state
+        x, y = data
+        loss = jax.numpy.mean((x @ weights - y) ** 2)
+        new = [weights - 0.1 * x.T @ (x @ weights - y), count + 1, total + loss]
+        return [loss, total / count], new  # scalar logs shaped like scalar state
+
+    rng = np.random.default_rng(0)
+    data = (rng.standard_normal((5, 3)).astype("float32"), rng.standard_normal((5, 2)).astype("float32"))
+    state = [np.ones((3, 2), "float32"), np.float32(1.0), np.float32(0.5)]
+    expected_logs, expected_state = fn([jax.numpy.asarray(s) for s in state], data)
+    run = jax_trainer.compile_step(fn)
+    logs, new_state = run([jax.numpy.asarray(s) for s in state], data)
+    for got, want in zip(logs + new_state, expected_logs + expected_state):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)
+    logs, again = run(new_state, data)  # the donated state of the first call is not needed
+    assert float(again[1]) == 3.0

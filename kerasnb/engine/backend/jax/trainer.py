@@ -6,11 +6,24 @@ import jax
 def compile_step(fn, jit_compile=True, donate_state=True):
     """`fn(state, data) -> (outputs, new_state)` compiled with XLA.
 
-    The incoming state buffers are donated, so XLA updates weights in place.
+    The incoming state buffers are donated, so XLA updates weights in place; the jitted
+    function returns the new state first, so that each donated buffer goes to the new value
+    of the same variable rather than to a log value of the same shape.
     """
     if not jit_compile:
         return fn
-    return jax.jit(fn, donate_argnums=(0,) if donate_state else ())
+
+    def state_first(state, data):  # donated buffers go to the outputs in order: state first
+        outputs, new_state = fn(state, data)
+        return new_state, outputs
+
+    jitted = jax.jit(state_first, donate_argnums=(0,) if donate_state else ())
+
+    def run(state, data):
+        new_state, outputs = jitted(state, data)
+        return outputs, new_state
+
+    return run
 
 
 def stack_batches(batches):

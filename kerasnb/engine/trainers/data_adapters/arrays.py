@@ -93,18 +93,33 @@ class ArrayAdapter(DataAdapter):
     def num_samples(self):
         return self._size
 
+    @property
+    def arrays(self):
+        """The whole data as NumPy arrays, ``(x, y, sample_weight)`` (class weights applied)."""
+        return self._data
+
     def _take(self, index):
         return tree.map_structure(
             lambda array: None if array is None else array[index], self._data)
 
-    def batches(self):
+    def batch_indices(self):
+        """The sample indices of each batch of one pass (a slice when unshuffled); `batches`
+        takes exactly these rows, drawing the same shuffles.
+
+        Example:
+            >>> list(ArrayAdapter(np.arange(5), batch_size=2).batch_indices())
+            [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+        """
         order = np.random.permutation(self._size) if self._shuffle is True else None
         for start in range(0, self._size, self._batch_size):
             stop = min(start + self._batch_size, self._size)
             if order is not None:
-                index = order[start:stop]
+                yield order[start:stop]
             elif self._shuffle == "batch":
-                index = start + np.random.permutation(stop - start)
+                yield start + np.random.permutation(stop - start)
             else:
-                index = slice(start, stop)
+                yield slice(start, stop)
+
+    def batches(self):
+        for index in self.batch_indices():
             yield self._take(index)

@@ -105,6 +105,7 @@ class EpochIterator:
             x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
             shuffle=shuffle, class_weight=class_weight)
         self._known_batches = self.data_adapter.num_batches
+        self.indices = False   # yield sample indices instead of batches (arrays only)
         self._batches = None   # the running pass over the source
         self._taken = 0        # batches taken from it so far
         self._pending = []     # batches `peek` read from a one-shot source, served first
@@ -116,8 +117,23 @@ class EpochIterator:
         return self.steps_per_epoch or self._known_batches
 
     def _restart(self):
-        self._batches = iter(self.data_adapter.batches())
+        source = self.data_adapter.batch_indices if self.indices else self.data_adapter.batches
+        self._batches = iter(source())
         self._taken = 0
+
+    def yield_indices(self):
+        """From the next epoch on, each step gets the sample indices of its batch into
+        ``data_adapter.arrays`` instead of the batch (for steps that gather on the device).
+
+        Raises:
+            TypeError: the source is not in-memory arrays.
+        """
+        if not hasattr(self.data_adapter, "batch_indices"):
+            raise TypeError(
+                f"Only array data can be read by index; this iterator reads a "
+                f"{type(self.data_adapter).__name__}.")
+        self.indices = True
+        self._batches = None
 
     def _take(self, count):
         group, self._pending = self._pending[:count], self._pending[count:]
