@@ -42,7 +42,8 @@ class _ToneLayer(BaseImagePreprocessingLayer):
         return to_range(rows, self.value_range, _BYTE), shape
 
     def _unrows(self, rows, shape):
-        x = ops.reshape(to_range(rows, _BYTE, self.value_range), (-1,) + tuple(shape[1:]))
+        """Rows back in the images' layout (no change of range)."""
+        x = ops.reshape(rows, (-1,) + tuple(shape[1:]))
         return ops.moveaxis(x, 1, -1) if self.data_format == "channels_last" else x
 
     def get_config(self):
@@ -123,8 +124,9 @@ class Equalization(_ToneLayer):
         mapped = ops.take(ops.reshape(table, (-1,)), ops.reshape(ids, (-1,)))
         mapped = ops.reshape(mapped, (-1,) + tuple(ops.shape(rows)[1:]))
         occupied = ops.sum(ops.cast(hist > 0, "int32"), axis=-1, keepdims=True)
-        out = ops.where(occupied > 1, mapped, rows)
-        return ops.cast(self._unrows(out, shape), self.compute_dtype)
+        equalized = self._unrows(to_range(mapped, _BYTE, self.value_range), shape)
+        varied = self._unrows(ops.logical_or(ops.zeros_like(mapped, dtype="bool"), occupied > 1), shape)
+        return ops.where(varied, ops.cast(equalized, self.compute_dtype), images)
 
     def get_config(self):
         return dict(super().get_config(), bins=self.bins)
