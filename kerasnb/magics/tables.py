@@ -13,7 +13,11 @@ class Table:
         marked: indices of rows to emphasise (e.g. the current backend).
 
     Example:
-        >>> print(Table("Backends", ["name"], [["jax"], ["torch"]]))
+        >>> print(Table("Backends", ["name"], [["jax"], ["torch"]], marked=[1]))
+        Backends
+        name
+        jax
+        torch  ←
     """
 
     def __init__(self, title, columns, rows, marked=()):
