@@ -208,9 +208,9 @@ class BaseImagePreprocessingLayer(DataLayer):
         if not args or not isinstance(args[0], dict):
             return super()._convert_inputs(args)
         self._check_data(args[0])
-        data = {key: value if key == "bounding_boxes" else super(
-            BaseImagePreprocessingLayer, self)._convert_inputs((value,))[0]
-            for key, value in args[0].items()}
+        convert = super()._convert_inputs  # images, labels and masks; the rest as given
+        data = {key: convert((value,))[0] if key in KEYS and key != "bounding_boxes" else value
+                for key, value in args[0].items()}
         return (data,) + tuple(args[1:])
 
     def call(self, data, training=True):
