@@ -11,6 +11,8 @@ dependency) in its own process:
     KERAS_BACKEND=numpy python tests/engine/quantization/keras_quantized.py read DIR
         loads every ``<name>.keras`` in DIR (written by kerasnb) into Keras and writes
         ``<name>.keras_out.npz`` (its predictions), or the error into ``report.json``.
+    KERAS_BACKEND=numpy python tests/engine/quantization/keras_quantized.py both WRITE_DIR READ_DIR
+        both of the above in one process.
 """
 
 import json
@@ -140,11 +142,14 @@ def _read(keras, directory):
 
 
 def main(argv):
-    if len(argv) != 3 or argv[1] not in ("write", "read"):
-        raise SystemExit(f"usage: {argv[0]} write|read DIRECTORY")
+    if argv[1:2] not in (["write"], ["read"], ["both"]) or len(argv) != (4 if argv[1] == "both" else 3):
+        raise SystemExit(f"usage: {argv[0]} write|read DIRECTORY, or both WRITE_DIRECTORY READ_DIRECTORY")
     os.environ.setdefault("KERAS_BACKEND", "numpy")
     import keras
-    (_write if argv[1] == "write" else _read)(keras, argv[2])
+    if argv[1] in ("write", "both"):
+        _write(keras, argv[2])
+    if argv[1] in ("read", "both"):
+        _read(keras, argv[-1])
 
 
 if __name__ == "__main__":

@@ -105,7 +105,13 @@ EQUATIONS = [("abc,cde->abde", (3, 4), (3, 2, 5), "de"), ("abcd,cde->abe", (3, 2
 
 
 @pytest.mark.parametrize("equation, in_shape, out_shape, bias_axes", EQUATIONS)
-def test_einsum_dense_int8_and_int4_match_reference(backend, equation, in_shape, out_shape, bias_axes):
+def test_einsum_dense_int8_and_int4_match_reference(equation, in_shape, out_shape, bias_axes):
+    for backend in ("numpy", "jax", "torch", "tensorflow") if equation == EQUATIONS[0][0] else ("numpy",):
+        kerasnb.config.set_backend(backend)
+        _check_einsum(equation, in_shape, out_shape, bias_axes)
+
+
+def _check_einsum(equation, in_shape, out_shape, bias_axes):
     x = RNG.standard_normal((4,) + in_shape).astype("float32")
     float_layer = layers.EinsumDense(equation, out_shape, bias_axes=bias_axes)
     float_layer.build(x.shape)

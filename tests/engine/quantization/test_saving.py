@@ -23,34 +23,34 @@ from tests.engine.quantization.keras_quantized import BUILDERS, build, inputs_fo
 REPO = Path(__file__).resolve().parents[3]
 
 
-def run_keras(mode, directory):
-    env = {**os.environ, "KERAS_BACKEND": "numpy", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, keras_quantized.__file__, mode, str(directory)], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"Keras `{mode}` failed:\n{done.stderr[-4000:]}"
-
-
 @pytest.fixture(scope="module")
-def keras_written(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("keras_quantized")
-    run_keras("write", directory)
-    return directory
-
-
-@pytest.fixture(scope="module")
-def kerasnb_written(tmp_path_factory):
-    """The zoo written by kerasnb (numpy backend), its predictions, and Keras's reading of it."""
-    directory = tmp_path_factory.mktemp("kerasnb_quantized")
+def interop(tmp_path_factory):
+    """One Keras process writes the zoo and reads kerasnb's files of it. Returns the Keras
+    directory, and the kerasnb directory with kerasnb's predictions and Keras's report."""
+    theirs, ours = tmp_path_factory.mktemp("keras_quantized"), tmp_path_factory.mktemp("kerasnb_quantized")
     predictions = {}
     with engine_backend.use_backend("numpy"):
         for name in BUILDERS:
             model = build(kerasnb, name)
             predictions[name] = to_numpy(model.predict(inputs_for(name), verbose=0))
-            model.save(directory / f"{name}.keras")
-    run_keras("read", directory)
-    with open(directory / "report.json") as handle:
-        return directory, predictions, json.load(handle)
+            model.save(ours / f"{name}.keras")
+    env = {**os.environ, "KERAS_BACKEND": "numpy", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, keras_quantized.__file__, "both", str(theirs), str(ours)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"Keras failed:\n{done.stderr[-4000:]}"
+    with open(ours / "report.json") as handle:
+        return theirs, (ours, predictions, json.load(handle))
+
+
+@pytest.fixture
+def keras_written(interop):
+    return interop[0]
+
+
+@pytest.fixture
+def kerasnb_written(interop):
+    return interop[1]
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
