@@ -13,9 +13,10 @@ Each trained model is cloned (same weights) and quantized with the default confi
 inputs with zero points). Only Dense layers are quantized (as in Keras); the conv weights
 stay float32. For every backend the table shows the weight bytes (all variables, as stored)
 and the ratio float/quantized, the test accuracy and its change in points, and the median
-time of `predict` on the test set (batch 360) with the ratio quantized/float (the quantized
-calls run integer matmuls or unpack int4 with generic ops, so on CPU they are not faster).
-Target: int8 weights >= 3.5x smaller with an accuracy drop <= 0.5 points. Always exits 0.
+time of `predict` on the test set (batch 360, the three variants taking turns) with the ratio
+quantized/float. The quantized calls quantize their inputs and run integer matmuls (int8) or
+unpack int4 with generic ops, so on CPU they are not faster. Target: int8 weights >= 3.5x
+smaller with an accuracy drop <= 0.5 points. Always exits 0.
 
     python bench/quantization.py [--backends jax,torch,tensorflow,numpy] [--repeats 20]
 """
@@ -85,14 +86,18 @@ def accuracy(model, x, y):
     return float((logits.argmax(-1) == y).mean())
 
 
-def predict_ms(model, x, repeats):
-    model.predict(x, batch_size=len(x), verbose=0)  # compile / warm up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def predict_ms(models, x, repeats):
+    """Median milliseconds of one `predict` per model, the models taking turns (so that load
+    changes on a shared machine hit them alike)."""
+    for model in models.values():  # compile / warm up
         model.predict(x, batch_size=len(x), verbose=0)
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+    times = {mode: [] for mode in models}
+    for _ in range(repeats):
+        for mode, model in models.items():
+            start = time.perf_counter()
+            model.predict(x, batch_size=len(x), verbose=0)
+            times[mode].append(time.perf_counter() - start)
+    return {mode: 1000 * statistics.median(values) for mode, values in times.items()}
 
 
 def main():
@@ -112,9 +117,9 @@ def main():
         x = shaped(name, x_test)
         for backend in backends:
             kerasnb.config.set_backend(backend)
-            base = {}
+            base, times = {}, predict_ms(models, x, args.repeats)
             for mode, model in models.items():
-                size, acc, ms = weight_bytes(model), accuracy(model, x, y_test), predict_ms(model, x, args.repeats)
+                size, acc, ms = weight_bytes(model), accuracy(model, x, y_test), times[mode]
                 base.setdefault("size", size)
                 base.setdefault("acc", acc)
                 base.setdefault("ms", ms)
