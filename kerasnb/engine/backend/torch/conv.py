@@ -37,6 +37,14 @@ def _pads(pairs):
     return [p for pair in reversed(pairs) for p in pair]
 
 
+def _padded(x, pairs, value=0.0):
+    """`x` padded by per-dim (before, after) `pairs`; `x` itself (no copy, memory layout
+    kept) when every pad is zero, as for "valid" padding."""
+    if not any(a or b for a, b in pairs):
+        return x
+    return F.pad(x, _pads(pairs), value=value)
+
+
 def _float(x):
     return x.to(to_torch_dtype(dtypes.float_result(dtypes.standardize_dtype(x.dtype))))
 
@@ -52,7 +60,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     g = geo.conv_geometry(tuple(inputs.shape), tuple(kernel.shape), strides, padding, data_format,
                           dilation_rate)
     nd = len(g.window)
-    x = F.pad(_first(inputs, g.data_format), _pads(g.pads))
+    x = _padded(_first(inputs, g.data_format), g.pads)
     y = getattr(F, f"conv{nd}d")(x, _kernel(kernel, nd), stride=g.strides, dilation=g.dilation,
                                  groups=g.groups)
     return _back(y, g.data_format)
@@ -96,14 +104,14 @@ def _windows(kind, x, window, strides):
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     x = convert_to_tensor(inputs)
     g = geo.pool_geometry(tuple(x.shape), pool_size, strides, padding, data_format)
-    padded = F.pad(_first(x, g.data_format), _pads(g.pads), value=_lowest(x.dtype))
+    padded = _padded(_first(x, g.data_format), g.pads, value=_lowest(x.dtype))
     return _back(_windows("max", padded, g.window, g.strides), g.data_format)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     x = _float(convert_to_tensor(inputs))
     g = geo.pool_geometry(tuple(x.shape), pool_size, strides, padding, data_format)
-    y = _windows("avg", F.pad(_first(x, g.data_format), _pads(g.pads)), g.window, g.strides)
+    y = _windows("avg", _padded(_first(x, g.data_format), g.pads), g.window, g.strides)
     counts = geo.window_counts(g, geo.spatial(tuple(x.shape), g.data_format))
     if (counts != math.prod(g.window)).any():  # torch divided by the full window size
         y = y * torch.as_tensor(math.prod(g.window) / counts, dtype=y.dtype, device=y.device)
