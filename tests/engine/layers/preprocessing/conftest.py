@@ -9,7 +9,7 @@ from tests.engine.layers.preprocessing.oracle import run_scripts
 def _oracle_results(request):
     modules = {item.module for item in request.session.items}
     scripts = {m.__name__.rsplit(".", 1)[-1]: m.KERAS_ORACLE for m in modules
-               if hasattr(m, "KERAS_ORACLE")}
+               if m.__name__.startswith(__package__ + ".") and hasattr(m, "KERAS_ORACLE")}
     return run_scripts(scripts)
 
 
