@@ -34,17 +34,13 @@ def test_available_lists_the_five_backends():
     assert any(d.startswith("cpu") for d in rows[2].devices)
 
 
-def test_import_does_not_import_frameworks():
+def test_import_does_not_import_frameworks_or_optional_libraries():
     out = run_python(
-        "import sys, kerasnb; print(sorted(m for m in ('jax', 'torch', 'tensorflow', 'openvino') "
+        "import sys, kerasnb; print(sorted(m for m in ('jax', 'torch', 'tensorflow', 'openvino', 'onnx', "
+        "'onnxruntime', 'PIL', 'sklearn', 'IPython', 'ipywidgets', 'plotly', 'keras') "
         "if m in sys.modules)); print(kerasnb.config.backend())")
     assert out.splitlines()[0] == "[]"
     assert out.splitlines()[1] == "jax"  # first installed of jax, torch, tensorflow, numpy
-
-
-def test_import_time_is_measured_and_small():
-    out = run_python("import time; t = time.perf_counter(); import kerasnb; print(time.perf_counter() - t)")
-    assert float(out) < 2.0  # the README reports the measured ~0.1 s; this guards regressions
 
 
 @pytest.mark.parametrize("env, expected", [
