@@ -55,6 +55,7 @@ def pack(structure, flat):
 
 _CONTAINERS = (list, tuple, dict)
 _PLAIN = backend.native_types  # types that can never hold a KerasTensor
+_NAMES = {str, type(None)}  # nor can dtype names and None
 
 
 def has_symbolic(args, kwargs=None):
@@ -87,8 +88,9 @@ def wrapper({args}):
 
 def _fast_wrapper(names, general, impls, resolve):
     """A wrapper with the op's own parameter names that skips the symbolic scan for plain inputs."""
-    scope = {"_PLAIN": _PLAIN, "_state": _state, "impls": impls, "resolve": resolve, "general": general}
-    plain = " and ".join(f"type({n}) in _PLAIN" for n in names)
+    scope = {"_PLAIN": _PLAIN, "_NAMES": _NAMES, "_state": _state, "impls": impls,
+             "resolve": resolve, "general": general}
+    plain = " and ".join(f"(type({n}) in _PLAIN or type({n}) in _NAMES)" for n in names)
     exec(_FAST_TEMPLATE.format(args=", ".join(names), plain=plain), scope)
     return scope["wrapper"]
 

@@ -14,7 +14,6 @@ Example:
     ['accuracy', 'loss']
 """
 
-import contextlib
 import contextvars
 import functools
 import signal
@@ -589,7 +588,7 @@ def _make_runner(model, kind, cache):
             return _run_compiled(batches)
 
     def _run_compiled(batches):
-        state = [v.value for v in variables]
+        state = _current_values(variables, module)
         if fused is not None and len(batches) == model.steps_per_execution and _same_shapes(batches):
             data = module.trainer.stack_batches([_to_backend(b) for b in batches])
             result, state = fused(state, data)
@@ -614,7 +613,7 @@ def _make_runner(model, kind, cache):
 
         def run_indexed(groups):
             with frozen:
-                state = [v.value for v in variables]
+                state = _current_values(variables, module)
                 for index in groups:
                     result, state = gathered(state, (staged, _index_array(index)))
                 return _written_back(state, result)
@@ -671,6 +670,15 @@ def _index_array(index):
     if isinstance(index, slice):
         return np.arange(index.start, index.stop, dtype="int32")
     return index.astype("int32")
+
+
+def _current_values(variables, module):
+    """The values of `variables` for a compiled step on backend `module`: the stored tensors
+    themselves when they are that backend's and no `StatelessScope` is active (the usual
+    case between steps), else what `Variable.value` gives."""
+    if scopes.current() is not None or backend._state.module is not module:
+        return [v.value for v in variables]
+    return [v._value if v._module is module else v.value for v in variables]
 
 
 def _same_shapes(batches):
@@ -775,13 +783,25 @@ class _InterruptGuard:
             raise KeyboardInterrupt
         self.pending = True
 
-    @contextlib.contextmanager
     def step(self):
-        self.critical = True
-        try:
-            yield
-        finally:
-            self.critical = False
-        if self.pending:
-            self.pending = False
+        """The context of one step: an interrupt arriving inside is raised at its end."""
+        return _GuardedStep(self)
+
+
+class _GuardedStep:
+    """`_InterruptGuard.step()`: a plain class, cheaper per step than a generator context."""
+
+    __slots__ = ("guard",)
+
+    def __init__(self, guard):
+        self.guard = guard
+
+    def __enter__(self):
+        self.guard.critical = True
+
+    def __exit__(self, exc_type, exc, traceback):
+        guard = self.guard
+        guard.critical = False
+        if exc_type is None and guard.pending:
+            guard.pending = False
             raise KeyboardInterrupt

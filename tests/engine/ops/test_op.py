@@ -81,3 +81,13 @@ def test_ops_called_with_keywords_compute_as_with_positions():
     np.testing.assert_allclose(ops.sum(x, keepdims=True), np.sum(x, keepdims=True))
     with pytest.raises(TypeError):
         ops.sum(x, axes=1)
+
+
+def test_dtype_names_take_the_fast_path_and_symbols_still_trace():
+    import numpy as np
+    import kerasnb.ops as ops
+    from kerasnb.engine.tensors import KerasTensor
+    assert ops.cast.__code__.co_filename == "<string>"  # the generated two-argument wrapper
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.cast(np.array([1.7, -2.2]), "int32")), [1, -2])
+    symbolic = ops.cast(KerasTensor((None, 3), "float32"), "int8")
+    assert isinstance(symbolic, KerasTensor) and symbolic.dtype == "int8" and symbolic.shape == (None, 3)
