@@ -604,12 +604,18 @@ def _make_runner(model, kind, cache):
             return dict(zip(keys, result))
         return result
 
+    gathering = []  # the compiled step that gathers its batch, made on first use
+
     def on_device(arrays):
         """The runner for groups of sample indices into `arrays` (``(x, y, sw)`` NumPy
-        data), which are staged on the device once: each step gathers its batch there."""
-        staged = _to_backend(arrays)
-        gathered = compile_step(lambda state, data: pure(state, _gather(*data)),
-                                jit_compile=jit, donate_state=True)
+        data), which are staged on the device once: each step gathers its batch there.
+        The rows are padded to a power of two, so that later `fit` calls on data of a
+        similar size reuse the compiled step."""
+        staged = _to_backend(_padded_rows(arrays))
+        if not gathering:
+            gathering.append(compile_step(lambda state, data: pure(state, _gather(*data)),
+                                          jit_compile=jit, donate_state=True))
+        gathered = gathering[0]
 
         def run_indexed(groups):
             with frozen:
@@ -655,9 +661,25 @@ def _gathers_on_device(model, iterator):
         return False  # fused steps stack host batches
     arrays = getattr(iterator.data_adapter, "arrays", None)
     leaves = [a for a in tree.flatten(arrays) if a is not None] if arrays is not None else []
-    return bool(leaves) and all(
-        isinstance(a, np.ndarray) and a.dtype.kind in "biufc" for a in leaves) and (
-        sum(a.nbytes for a in leaves) <= DEVICE_DATA_LIMIT)
+    if not leaves or not all(isinstance(a, np.ndarray) and a.dtype.kind in "biufc" and a.ndim
+                             for a in leaves):
+        return False
+    rows = len(leaves[0])
+    return rows > 0 and sum(a.nbytes for a in leaves) * _bucket(rows) / rows <= DEVICE_DATA_LIMIT
+
+
+def _bucket(rows):
+    """`rows` rounded up to a power of two."""
+    return 1 << (rows - 1).bit_length()
+
+
+def _padded_rows(arrays):
+    """`arrays` (same number of rows) with zero rows appended up to `_bucket` rows."""
+    def pad(a):
+        if a is None or len(a) == _bucket(len(a)):
+            return a
+        return np.concatenate([a, np.zeros((_bucket(len(a)) - len(a),) + a.shape[1:], a.dtype)])
+    return tree.map_structure(pad, arrays)
 
 
 def _gather(arrays, index):

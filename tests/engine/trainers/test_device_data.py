@@ -85,3 +85,29 @@ def test_only_array_data_is_read_by_index():
     arrays.yield_indices()
     assert [group for _, group in arrays.enumerate_epoch()] == [
         [slice(0, 2)], [slice(2, 4)], [slice(4, 5)]]
+
+
+@pytest.mark.parametrize("backend", COMPILED)
+def test_later_fits_on_similar_sizes_reuse_the_compiled_step(backend, monkeypatch):
+    kerasnb.config.set_backend(backend)
+    traced = []
+    real_gather = trainer_module._gather
+    monkeypatch.setattr(trainer_module, "_gather",
+                        lambda arrays, index: traced.append(1) or real_gather(arrays, index))
+    model = kerasnb.Sequential([kerasnb.Input((3,)), layers.Dense(2)])
+    model.compile("sgd", "mse")
+    rng = np.random.RandomState(0)
+    model.fit(rng.normal(size=(70, 3)), rng.normal(size=(70, 2)), batch_size=32, verbose=0)
+    first = len(traced)  # traces for the full and the short batch
+    assert first > 0
+    model.fit(rng.normal(size=(102, 3)), rng.normal(size=(102, 2)), batch_size=32, verbose=0)
+    assert len(traced) == first  # 70 and 102 rows are both staged as 128 (same short batch)
+
+
+def test_rows_are_padded_to_a_power_of_two():
+    x, y = np.ones((5, 2), "float32"), np.arange(5)
+    px, py, none = trainer_module._padded_rows((x, y, None))
+    assert px.shape == (8, 2) and py.shape == (8,) and none is None
+    np.testing.assert_array_equal(px[:5], x) and np.testing.assert_array_equal(px[5:], 0)
+    exact = np.ones((4, 1))
+    assert trainer_module._padded_rows((exact, None, None))[0] is exact
