@@ -28,7 +28,6 @@ from kerasnb.engine.layers.layer import FrozenStructure, structure_memo
 from kerasnb.engine.metrics.metric import Metric
 from kerasnb.engine.metrics.reduction import Mean
 from kerasnb.engine.ops import core
-from kerasnb.engine.ops import numpy as knp
 from kerasnb.engine.ops.op import flatten
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor
@@ -613,7 +612,8 @@ def _make_runner(model, kind, cache):
         similar size reuse the compiled step."""
         staged = _to_backend(_padded_rows(arrays))
         if not gathering:
-            gathering.append(compile_step(lambda state, data: pure(state, _gather(*data)),
+            take_rows = module.trainer.take_rows
+            gathering.append(compile_step(lambda state, data: pure(state, _gather(take_rows, *data)),
                                           jit_compile=jit, donate_state=True))
         gathered = gathering[0]
 
@@ -649,13 +649,15 @@ DEVICE_DATA_LIMIT = 256 * 2 ** 20
 
 def _gathers_on_device(model, iterator):
     """Whether `fit` can stage `iterator`'s arrays on the device and feed the train step
-    sample indices: compiled steps that take NumPy batches (jax under XLA, tensorflow),
+    sample indices: compiled steps that take NumPy batches and can take rows by index
+    (jax under XLA, tensorflow),
     no distribution, no fused multi-step execution, and numeric NumPy arrays within
     `DEVICE_DATA_LIMIT`."""
     module = backend.get()
     compiled, jit = _compilation(model, module)
     accepts = getattr(module.trainer, "accepts_numpy", None)
-    if not compiled or accepts is None or not accepts(jit) or distributions.distribution() is not None:
+    if (not compiled or accepts is None or not accepts(jit) or not hasattr(module.trainer, "take_rows")
+            or distributions.distribution() is not None):
         return False
     if jit and model.steps_per_execution > 1 and hasattr(module.trainer, "stack_batches"):
         return False  # fused steps stack host batches
@@ -682,9 +684,10 @@ def _padded_rows(arrays):
     return tree.map_structure(pad, arrays)
 
 
-def _gather(arrays, index):
-    """The rows `index` of every array of `arrays` (None stays None)."""
-    return tree.map_structure(lambda a: None if a is None else knp.take(a, index, axis=0), arrays)
+def _gather(take_rows, arrays, index):
+    """The rows `index` of every array of `arrays` (None stays None), by the backend's
+    `take_rows`."""
+    return tree.map_structure(lambda a: None if a is None else take_rows(a, index), arrays)
 
 
 def _index_array(index):

@@ -98,3 +98,12 @@ def test_jitted_jax_step_computes_what_the_plain_step_computes():
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)
     logs, again = run(new_state, data)  # the donated state of the first call is not needed
     assert float(again[1]) == 3.0
+
+
+@pytest.mark.parametrize("name", ["jax", "tensorflow"])
+def test_take_rows_matches_numpy_indexing(name):
+    import importlib
+    module = importlib.import_module(f"kerasnb.engine.backend.{name}.trainer")
+    array = np.arange(5 * 2 * 3, dtype="float32").reshape(5, 2, 3)
+    index = np.array([4, 0, 0, 2], "int32")
+    np.testing.assert_array_equal(np.asarray(module.take_rows(array, index)), array[index])

@@ -119,3 +119,8 @@ class GraphState:
 
     def write(self, value):
         self._holder.assign(tf.cast(value, self._holder.dtype))
+
+
+def take_rows(array, index):
+    """The rows `index` (valid int indices) of `array`."""
+    return tf.gather(array, index)
