@@ -7,6 +7,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, magics_class
 
 from kerasnb import backend
+from kerasnb.engine import backend as engine_backend
 from kerasnb.magics.cells import run_cell_body
 from kerasnb.magics.compare import compare
 from kerasnb.magics.tables import Table
@@ -56,6 +57,15 @@ def backend_table():
             marked.append(i)
     return Table("kerasnb backends", ["backend", "installed", "version", "devices", "current"],
                  rows, marked)
+
+
+def announcement():
+    """The line `%load_ext kerasnb` prints once: the backend in use and why."""
+    name, origin = engine_backend.default()
+    active = backend.current()
+    why = f"chosen by {origin}" if active == name else "set in this session"
+    return (f"kerasnb is on the {active} backend ({why}). "
+            f"%keras_backend lists the backends; %keras_backend NAME switches.")
 
 
 def _switch(name):
@@ -135,6 +145,7 @@ def load_ipython_extension(shell):
     _loaded[id(shell)] = backend.current()
     shell.register_magics(KerasMagics)
     shell.Completer.custom_matchers.append(complete_backend_names)
+    print(announcement())
 
 
 def unload_ipython_extension(shell):

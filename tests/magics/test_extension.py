@@ -48,6 +48,32 @@ def test_load_is_idempotent_and_unload_restores(shell):
     kerasnb.load_ipython_extension(shell)                 # the fixture unloads it again
 
 
+def test_loading_announces_the_backend_once_and_why(shell, capsys, monkeypatch, tmp_path):
+    shell.run_line_magic("unload_ext", "kerasnb")
+    monkeypatch.setenv("KERASNB_BACKEND", "torch")
+    kerasnb.config.set_backend("torch")
+    capsys.readouterr()
+    shell.run_line_magic("load_ext", "kerasnb")
+    magics.load_ipython_extension(shell)                  # already loaded: no second line
+    lines = [line for line in capsys.readouterr().out.splitlines() if "kerasnb is on" in line]
+    assert len(lines) == 1 and "torch backend (chosen by $KERASNB_BACKEND)" in lines[0]
+    shell.run_line_magic("unload_ext", "kerasnb")
+    kerasnb.config.set_backend("numpy")                   # not the default any more
+    shell.run_line_magic("load_ext", "kerasnb")
+    assert "numpy backend (set in this session)" in capsys.readouterr().out
+
+
+def test_default_backend_comes_from_env_then_config_then_first_installed(monkeypatch, tmp_path):
+    for var in ("KERASNB_BACKEND", "KERAS_BACKEND"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("KERASNB_HOME", str(tmp_path))
+    assert engine_backend.default() == ("jax", "the first installed of jax, torch, tensorflow, numpy")
+    (tmp_path / "config.json").write_text('{"backend": "TensorFlow"}')
+    assert engine_backend.default() == ("tensorflow", str(tmp_path / "config.json"))
+    monkeypatch.setenv("KERAS_BACKEND", "numpy")
+    assert engine_backend.default() == ("numpy", "$KERAS_BACKEND")
+
+
 def test_table_of_backends_marks_the_current_one(shell):
     kerasnb.config.set_backend("torch")
     table, error = run(shell, "%keras_backend")

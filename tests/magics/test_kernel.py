@@ -37,7 +37,10 @@ def test_notebook_with_magics_runs_in_a_real_kernel():
     out = [_outputs(cell) for cell in notebook.cells]
 
     first = out[0][0][1].splitlines()
-    assert first[0] == "The kerasnb extension is already loaded. To reload it, use:"
+    assert re.fullmatch(r"kerasnb is on the (jax|torch|tensorflow) backend \(chosen by .+\)\. "
+                        r"%keras_backend lists the backends; %keras_backend NAME switches\.",
+                        first[0])
+    assert first[1] == "The kerasnb extension is already loaded. To reload it, use:"
     assert re.fullmatch(r"(jax|torch|tensorflow) → numpy: 0 variables moved \(0 B\) in [\d.]+ ms",
                         first[-1]) or first[-1] == "Already on numpy; nothing moved."
     line = out[1][0][1]

@@ -98,20 +98,27 @@ def _version(name):
     return None
 
 
-def _resolve_default():
+def default():
+    """The backend a fresh session starts on, and where that choice comes from.
+
+    Example:
+        >>> default()
+        ('jax', 'the first installed of jax, torch, tensorflow, numpy')
+    """
     for var in ("KERASNB_BACKEND", "KERAS_BACKEND"):
         if os.environ.get(var):
-            return _check_name(os.environ[var].strip().lower())
+            return _check_name(os.environ[var].strip().lower()), f"${var}"
     configured = config.read_user_config().get("backend")
     if configured:
-        return _check_name(str(configured).lower())
-    return next(n for n in _AUTO_ORDER if is_installed(n))
+        return _check_name(str(configured).lower()), config.config_path()
+    return (next(n for n in _AUTO_ORDER if is_installed(n)),
+            f"the first installed of {', '.join(_AUTO_ORDER)}")
 
 
 def current():
     """The name of the active backend, e.g. ``'jax'``; imports no framework."""
     if _state.name is None:
-        _state.name = _resolve_default()
+        _state.name = default()[0]
     return _state.name
 
 
