@@ -25,7 +25,7 @@ lab: install
 # The browser check needs Debian's Chromium (.ci/run installs it); without it, it says so.
 test: install
 	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/browser
-	$(BIN)/python -m pytest -q --nbval-lax notebooks/
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg notebooks/
 	@if [ -x /usr/bin/chromium ]; then $(BIN)/python -m pytest -q tests/browser; else \
 	  echo "Skipped the browser check (JupyterLab in Chromium): /usr/bin/chromium not found."; \
 	  echo "Install it with: apt-get update && apt-get install chromium chromium-driver"; fi
