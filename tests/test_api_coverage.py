@@ -44,8 +44,6 @@ DEFERRED = {
         "FlaxLayer", "JaxLayer", "TFSMLayer", "TorchModuleWrapper",
     },
     "keras.callbacks": {"OrbaxCheckpoint"},
-    # FeatureSpace is built from the preprocessing layers (issue 9 part A), not landed yet.
-    "keras.utils": {"FeatureSpace"},
 }
 
 

@@ -28,6 +28,7 @@ from kerasnb.engine.trainers.data_adapters import (  # noqa: F401
 from kerasnb.engine.utils.audio_dataset import audio_dataset_from_directory  # noqa: F401
 from kerasnb.engine.utils.config import Config  # noqa: F401
 from kerasnb.engine.utils.dataset_utils import split_dataset  # noqa: F401
+from kerasnb.engine.utils.feature_space import FeatureSpace  # noqa: F401
 from kerasnb.engine.utils.files import get_file  # noqa: F401
 from kerasnb.engine.utils.image_dataset import image_dataset_from_directory  # noqa: F401
 from kerasnb.engine.utils.image_utils import (  # noqa: F401
