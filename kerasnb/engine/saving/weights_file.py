@@ -3,7 +3,9 @@
 The layout is Keras 3's, so files move between kerasnb and Keras: each saveable object (a
 layer, a model, the optimizer) gets an HDF5 group named by its path from the root model;
 its variables sit in the sub-group ``vars`` (attribute ``name``: the object's name) as
-datasets ``"0"``, ``"1"``, ... (trainable ones first, each in creation order). Paths follow
+datasets ``"0"``, ``"1"``, ... (trainable ones first, each in creation order), or under the
+names a layer gives in ``_saved_variable_keys()`` (Keras's lookup layers store
+``"idf_weights"``). Paths follow
 attributes: ``layers/<snake_case class name>[_k]`` for the layers of a Sequential or
 functional model, ``<attribute>`` for a layer held in an attribute or property (public names
 win over private ones), and ``<attribute>/<snake_case class name>[_k]`` for layers in a list
@@ -100,6 +102,14 @@ def _own_variables(obj):
     return [v for v in found if v.trainable] + [v for v in found if not v.trainable]
 
 
+def _dataset_keys(obj, count):
+    """The dataset names of `obj`'s ``vars`` group: its own ``_saved_variable_keys()``, or
+    ``"0"``, ``"1"``, ... for `count` variables (None: the numbered keys the file has)."""
+    if hasattr(obj, "_saved_variable_keys"):
+        return list(obj._saved_variable_keys())
+    return None if count is None else [str(i) for i in range(count)]
+
+
 def _keras_class_name(layer):
     """The class name Keras 3 gives `layer`'s class where it differs from kerasnb's
     (``_keras_class_name``, e.g. GroupedQueryAttention), else the class's own name."""
@@ -165,9 +175,9 @@ def write_weights(model, h5_file, include_optimizer=True):
     for path, obj, variables in saveable_objects(model, include_optimizer):
         group = h5_file.require_group(f"{path}/vars" if path else "vars")
         group.attrs["name"] = getattr(obj, "name", type(obj).__name__)
-        for index, variable in enumerate(variables):
+        for key, variable in zip(_dataset_keys(obj, len(variables)), variables):
             value, attributes = _dataset_value(variable)
-            dataset = group.create_dataset(str(index), data=value)
+            dataset = group.create_dataset(key, data=value)
             dataset.attrs.update(attributes)
 
 
@@ -262,15 +272,21 @@ def open_weights(source, description):
         yield h5_file
 
 
-def _stored_arrays(group, description, path):
-    """The datasets ``"0"``, ``"1"``, ... of a ``vars`` group as NumPy arrays."""
+def _stored_arrays(group, description, path, keys=None):
+    """The datasets `keys` (default: ``"0"``, ``"1"``, ...) of a ``vars`` group as NumPy arrays."""
     if group is None:
         return []
-    keys = [str(i) for i in range(len(group))] if isinstance(group, h5py.Group) else None
-    if keys is None or sorted(keys) != sorted(group.keys()) or not all(
-            isinstance(group[key], h5py.Dataset) for key in keys):
-        raise ValueError(f"{description}: {path}/vars is not a group of datasets named '0', '1', ... "
-                         "as Keras 3 weights files have.")
+    if keys is not None:
+        found = sorted(group.keys()) if isinstance(group, h5py.Group) else []
+        missing = [key for key in keys if key not in found or not isinstance(group[key], h5py.Dataset)]
+        if missing:
+            raise ValueError(f"{description}: {path}/vars lacks the datasets {missing} (found {found}).")
+    else:
+        keys = [str(i) for i in range(len(group))] if isinstance(group, h5py.Group) else None
+        if keys is None or sorted(keys) != sorted(group.keys()) or not all(
+                isinstance(group[key], h5py.Dataset) for key in keys):
+            raise ValueError(f"{description}: {path}/vars is not a group of datasets named '0', "
+                             "'1', ... as Keras 3 weights files have.")
     arrays = []
     for key in keys:
         dataset = group[key]
@@ -315,7 +331,7 @@ def read_weights(model, h5_file, description, skip_mismatch=False):
     assignments, problems = [], []
     for path, obj, variables in saveable_objects(model):
         group = h5_file.get(f"{path}/vars" if path else "vars")
-        arrays = _stored_arrays(group, description, path)
+        arrays = _stored_arrays(group, description, path, _dataset_keys(obj, None))
         problem = _mismatch(obj, path, variables, arrays)
         if problem is None:
             assignments.extend(zip(variables, arrays))

@@ -7,7 +7,8 @@ inside ``tf.data`` (through `host_call`); encoded outputs are backend tensors.
 
 A vocabulary given to the constructor is part of the config; a learned one (`adapt`, or
 a vocabulary file) is saved as the asset ``vocabulary.txt`` of the layer in ``.keras``
-files, as Keras does, and TF-IDF weights are a non-trainable weight.
+files, as Keras does, and TF-IDF weights are a non-trainable weight, stored in weights files
+under Keras's dataset name ``idf_weights``.
 """
 
 import collections
@@ -410,6 +411,10 @@ class IndexLookup(DataLayer):
             "vocabulary_size": self._frozen_vocab_size, "oov_method": self.oov_method,
             "salt": self.salt})
         return config
+
+    def _saved_variable_keys(self):
+        """The weights file's dataset names for this layer's variables (Keras's layout)."""
+        return [] if self.idf_weights is None else ["idf_weights"]
 
     def save_assets(self, dir_path):
         """Writes a learned vocabulary to ``vocabulary.txt`` in `dir_path` (one token a line)."""

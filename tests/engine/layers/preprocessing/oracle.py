@@ -1,7 +1,8 @@
 """Real Keras 3 (the test-only oracle), run once per test session in a subprocess.
 
 A test module that wants Keras's numbers defines ``KERAS_ORACLE = (script, inputs)``: the
-script sees `keras`, `np`, the arrays of `inputs` and ``keep(name, value)``. The
+script sees `keras`, `np`, the arrays of `inputs` (a dict, or a function returning one, called
+when the oracle runs: e.g. the bytes of a file kerasnb writes) and ``keep(name, value)``. The
 session-scoped `keras_oracle` fixture runs the scripts of every collected module in one
 subprocess (importing Keras costs seconds) and hands each module its kept arrays.
 """
@@ -31,7 +32,7 @@ def run_scripts(scripts, backend="tensorflow"):
     pytest.importorskip("keras")
     with tempfile.TemporaryDirectory() as folder:
         for module, (_, inputs) in scripts.items():
-            np.savez(os.path.join(folder, f"{module}.npz"), **inputs)
+            np.savez(os.path.join(folder, f"{module}.npz"), **(inputs() if callable(inputs) else inputs))
         code = (f"_FOLDER = {folder!r}\n_SCRIPTS = {[(m, s) for m, (s, _) in scripts.items()]!r}\n"
                 + _RUNNER)
         env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")

@@ -1,4 +1,9 @@
-"""StringLookup and IntegerLookup: vs real Keras, every backend, tf.data, models, saving."""
+"""StringLookup and IntegerLookup: vs real Keras, every backend, tf.data, models, saving
+(TF-IDF `.keras` files both ways)."""
+
+import functools
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,12 +33,27 @@ INT_CASES = {
     "farmhash": {"num_oov_indices": 2, "oov_method": "farmhash", "salt": 3},
     "farmhash_unsalted": {"num_oov_indices": 5, "oov_method": "farmhash"}, "count": {"output_mode": "count"},
 }
+TF_IDF_INTS = np.array([[12, 36, 36, 5], [7, 12, 9, 0], [5, 5, 5, 12]])
+# Written with `layers` = keras.layers or kerasnb.layers, then `adapt`ed / `set_vocabulary`d
+# (padded adapted layers are left out: Keras 3.15 cannot reload even its own).
+TF_IDF_LAYERS = ("[adapted(layers.StringLookup(output_mode='tf_idf'), corpus), "
+                 "layers.StringLookup(output_mode='tf_idf', vocabulary=['x', 'v', 'zz'], "
+                 "idf_weights=[0.5, 1.5, 2.0]), adapted(layers.IntegerLookup(output_mode='tf_idf', "
+                 "max_tokens=4), tfidf_ints), given(layers.IntegerLookup(output_mode='tf_idf', "
+                 "mask_token=0), [-1, 12, 9, 5], [0.7, 1.0, 2.0, 3.0])]")
 ADAPT_CASES = {"max4": {"max_tokens": 4}, "tf_idf": {"output_mode": "tf_idf"},
                "tf_idf_pad": {"output_mode": "tf_idf", "max_tokens": 5, "pad_to_max_tokens": True},
                "mask_oov2": {"mask_token": "v", "num_oov_indices": 2}}
 
 KERAS_ORACLE = (f"""
 S, I = keras.layers.StringLookup, keras.layers.IntegerLookup
+layers = keras.layers
+def adapted(layer, data):
+    layer.adapt(data)
+    return layer
+def given(layer, vocabulary, idf_weights):
+    layer.set_vocabulary(vocabulary, idf_weights=idf_weights)
+    return layer
 for name, kwargs in {STRING_CASES!r}.items():
     layer = S(vocabulary={VOCAB!r}, **kwargs)
     keep("s_" + name, layer(words))
@@ -55,7 +75,45 @@ keep("a_flat_idf", flat.idf_weights)
 ints_adapted = I()
 ints_adapted.adapt(np.array([5, 5, 3, 3, 9, 1]))
 keep("a_ints_vocab", np.array(ints_adapted.get_vocabulary()))
-""", {"words": WORDS, "ints": INTS, "corpus": CORPUS})
+import tempfile
+with tempfile.TemporaryDirectory() as folder:
+    words_in, ints_in = keras.Input((4,), dtype="string"), keras.Input((4,), dtype="int64")
+    model = keras.Model([words_in, ints_in], [layer(x) for layer, x in zip(
+        {TF_IDF_LAYERS}, [words_in, words_in, ints_in, ints_in])])
+    model.save(folder + "/theirs.keras")
+    keep("tfidf_file", np.frombuffer(open(folder + "/theirs.keras", "rb").read(), "uint8"))
+    for index, out in enumerate(model([corpus, tfidf_ints])):
+        keep(f"tfidf_out{{index}}", out)
+    open(folder + "/ours.keras", "wb").write(ours.tobytes())
+    for index, out in enumerate(keras.saving.load_model(folder + "/ours.keras")([corpus, tfidf_ints])):
+        keep(f"ours_out{{index}}", out)
+""", lambda: {"words": WORDS, "ints": INTS, "corpus": CORPUS, "tfidf_ints": TF_IDF_INTS,
+              "ours": np.frombuffer(tf_idf_model_file()[0], "uint8")})
+
+
+def _tf_idf_layers():
+    """The kerasnb twins of the layers `TF_IDF_LAYERS` writes."""
+    def adapted(layer, data):
+        layer.adapt(data)
+        return layer
+
+    def given(layer, vocabulary, idf_weights):
+        layer.set_vocabulary(vocabulary, idf_weights=idf_weights)
+        return layer
+
+    return eval(TF_IDF_LAYERS, {"layers": kerasnb.layers, "adapted": adapted, "given": given,  # noqa: S307
+                                "corpus": CORPUS, "tfidf_ints": TF_IDF_INTS})
+
+
+@functools.lru_cache(maxsize=None)
+def tf_idf_model_file():
+    """The TF-IDF lookups as a kerasnb model saved to `.keras`: (file bytes, its outputs)."""
+    with engine_backend.use_backend("numpy"), tempfile.TemporaryDirectory() as folder:
+        words, ints = kerasnb.Input((4,), dtype="string"), kerasnb.Input((4,), dtype="int64")
+        model = kerasnb.Model([words, ints], [layer(x) for layer, x in zip(
+            _tf_idf_layers(), [words, words, ints, ints])])
+        model.save(f"{folder}/ours.keras")
+        return Path(f"{folder}/ours.keras").read_bytes(), [to_numpy(o) for o in model([CORPUS, TF_IDF_INTS])]
 
 
 def _strings(x):
@@ -165,6 +223,43 @@ def test_adapted_vocabulary_and_idf_weights_survive_a_keras_file(tmp_path, backe
     assert (folder / "assets" / "layers" / "integer_lookup" / "vocabulary.txt").is_file()
     unzipped = kerasnb.saving.load_model(str(folder))
     assert unzipped.layers[3].get_vocabulary() == ints.get_vocabulary()
+
+
+def test_keras_tf_idf_files_load_with_the_same_outputs(keras_oracle, tmp_path, backend):
+    path = tmp_path / "theirs.keras"
+    path.write_bytes(keras_oracle["tfidf_file"].tobytes())
+    restored = kerasnb.saving.load_model(str(path))
+    for index, out in enumerate(restored([CORPUS, TF_IDF_INTS])):
+        np.testing.assert_allclose(to_numpy(out), keras_oracle[f"tfidf_out{index}"], rtol=1e-6)
+    # kerasnb builds the same layers to the same weights, and Keras reads its file back alike
+    _, ours = tf_idf_model_file()
+    for index, out in enumerate(ours):
+        np.testing.assert_allclose(out, keras_oracle[f"tfidf_out{index}"], rtol=1e-6)
+        np.testing.assert_allclose(keras_oracle[f"ours_out{index}"], out, rtol=1e-6)
+
+
+def test_tf_idf_weights_are_stored_under_keras_dataset_names(tmp_path):
+    import h5py
+    import io
+    import zipfile
+    data, _ = tf_idf_model_file()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, h5py.File(
+            io.BytesIO(archive.read("model.weights.h5"))) as weights:
+        assert sorted(weights["layers/string_lookup/vars"]) == ["idf_weights"]
+        np.testing.assert_allclose(weights["layers/string_lookup_1/vars/idf_weights"][()],
+                                   [np.mean([0.5, 1.5, 2.0]), 0.5, 1.5, 2.0], rtol=1e-6)
+    broken = tmp_path / "broken.keras"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(broken, "w") as out:
+        for name in archive.namelist():
+            content = archive.read(name)
+            if name == "model.weights.h5":
+                buffer = io.BytesIO(content)
+                with h5py.File(buffer, "a") as weights:
+                    weights.move("layers/string_lookup/vars/idf_weights", "layers/string_lookup/vars/0")
+                content = buffer.getvalue()
+            out.writestr(name, content)
+    with pytest.raises(ValueError, match=r"string_lookup/vars lacks the datasets \['idf_weights'\]"):
+        kerasnb.saving.load_model(str(broken))
 
 
 def test_config_round_trips():
