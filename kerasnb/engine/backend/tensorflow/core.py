@@ -148,3 +148,16 @@ def host_call(fn, args, dtype, shape):
         return out
     out = fn(*[convert_to_numpy(a) if tf.is_tensor(a) else a for a in args])
     return tf.convert_to_tensor(out, dtype=out_dtype)
+
+
+def host_call_ragged(fn, args, dtype):
+    """A `tf.RaggedTensor` (rows of varying length) from ``fn(*numpy_args)``, which returns
+    the rows' values end to end and the row lengths (int64); traceable as `host_call`."""
+    out_dtype = tf.as_dtype(dtypes.standardize_dtype(dtype))
+    if tf.executing_eagerly():
+        values, lengths = fn(*[convert_to_numpy(a) if tf.is_tensor(a) else a for a in args])
+    else:
+        values, lengths = tf.numpy_function(fn, list(args), [out_dtype, tf.int64], stateful=False)
+        values.set_shape([None])
+        lengths.set_shape([None])
+    return tf.RaggedTensor.from_row_lengths(tf.cast(values, out_dtype), tf.cast(lengths, tf.int64))

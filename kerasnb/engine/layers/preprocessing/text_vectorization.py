@@ -4,7 +4,8 @@ Each string is standardized (lowercased, punctuation stripped), split into token
 turned into n-grams, and looked up in a vocabulary (a `StringLookup` with the mask token
 ``""`` at index 0). The text steps run in NumPy on the host, with Keras's (TensorFlow's)
 rules: lowercasing is ASCII-only, as ``tf.strings.lower``; whitespace is ASCII whitespace;
-n-grams of several widths are listed width by width, joined by spaces.
+n-grams of several widths are listed width by width, joined by spaces. With ``ragged=True``
+(tensorflow backend, or inside ``tf.data``) "int" outputs are `tf.RaggedTensor` rows.
 """
 
 import re
@@ -15,6 +16,7 @@ from kerasnb.engine.layers.preprocessing.adapt_data import batches
 from kerasnb.engine.layers.preprocessing.data_layer import DataLayer
 from kerasnb.engine.layers.preprocessing.host import host_call, text_array
 from kerasnb.engine.layers.preprocessing.lookup import StringLookup
+from kerasnb.engine import backend
 from kerasnb.engine.backend import common
 from kerasnb.engine.ops.rules import shape_of
 from kerasnb.engine.saving import serialization
@@ -33,6 +35,17 @@ def _check_choice_or_callable(name, value, choices):
         raise ValueError(f"TextVectorization: `{name}` must be None, a callable or one of {choices}; "
                          f"received {value!r}.")
     return value
+
+
+def _check_ragged_backend():
+    """The active backend module, if it makes ragged tensors; a ValueError naming it otherwise."""
+    module = backend.get()
+    if not hasattr(module.core, "host_call_ragged"):
+        raise ValueError("TextVectorization: `ragged=True` can only be used with the tensorflow "
+                         f"backend (its outputs are tf.RaggedTensor); the active backend is "
+                         f"{module.NAME!r}. Pad instead (ragged=False, optionally "
+                         "`output_sequence_length`).")
+    return module
 
 
 def _ngram_rows(rows, widths):
@@ -71,7 +84,8 @@ class TextVectorization(DataLayer):
         vocabulary: a list of tokens or a file path; None to `adapt`.
         idf_weights: TF-IDF weights with a given `vocabulary`.
         sparse: sparse encoded outputs (jax, torch, tensorflow).
-        ragged: ragged outputs; not supported by kerasnb (False only).
+        ragged: with "int", one `tf.RaggedTensor` row of indices per text, unpadded
+            (`output_sequence_length` still cuts rows); tensorflow backend only, as in Keras.
         encoding: the text encoding of byte strings.
         name: the layer name.
         **kwargs: base `Layer` arguments (and `vocabulary_size` from saved configs).
@@ -103,9 +117,11 @@ class TextVectorization(DataLayer):
                     output_sequence_length, int) or output_sequence_length < 0:
                 raise ValueError("TextVectorization: `output_sequence_length` must be None or an int "
                                  f">= 0; received {output_sequence_length!r}.")
+        if ragged and output_mode != "int":
+            raise ValueError("TextVectorization: `ragged=True` needs output_mode='int'; received "
+                             f"output_mode={output_mode!r}.")
         if ragged:
-            raise NotImplementedError("TextVectorization(ragged=True) is not supported by kerasnb (it "
-                                      "has no ragged tensors); use `output_sequence_length` or padding.")
+            _check_ragged_backend()
         has_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         super().__init__(name=name, **kwargs)
@@ -199,16 +215,18 @@ class TextVectorization(DataLayer):
             rows = _ngram_rows(texts.reshape(-1, texts.shape[-1] if texts.ndim else 1).tolist(),
                                self._ngrams)
             return _pad_rows(rows).reshape(texts.shape[:-1] + (-1,) if texts.ndim else (-1,))
+        padded = _pad_rows(self._token_rows(texts))
+        return padded[0] if texts.ndim == 0 else padded
+
+    def _token_rows(self, texts):
+        """One list of tokens (with n-grams) per standardized text, for a splitting layer."""
         if texts.ndim > 1:
             if texts.shape[-1] != 1:
                 raise ValueError("TextVectorization splits one text per row: inputs must have rank 1 "
                                  f"or a last dimension of 1; received shape {texts.shape}.")
             texts = texts[..., 0]
         rows = self._split_rows(texts.reshape(-1))
-        if self._ngrams is not None:
-            rows = _ngram_rows(rows, self._ngrams)
-        padded = _pad_rows(rows)
-        return padded[0] if texts.ndim == 0 else padded
+        return rows if self._ngrams is None else _ngram_rows(rows, self._ngrams)
 
     def vectorize(self, values):
         """Token indices (int64 NumPy) of host `values`, padded as the layer outputs them."""
@@ -220,7 +238,19 @@ class TextVectorization(DataLayer):
             indices = np.pad(indices, padding)
         return indices
 
+    def vectorize_rows(self, values):
+        """Token indices of host `values` unpadded: (int64 indices of all rows end to end,
+        int64 row lengths), rows cut to `output_sequence_length` if set."""
+        rows = self._token_rows(self.standardize(self._texts(values)))
+        if self._output_sequence_length is not None:
+            rows = [row[:self._output_sequence_length] for row in rows]
+        tokens = np.array([token for row in rows for token in row], dtype=object)
+        return self._lookup_layer.lookup(tokens), np.array([len(row) for row in rows], "int64")
+
     # Calling ---------------------------------------------------------------------------
+
+    def _returns_ragged(self, input_shape):
+        return self._ragged and self._split is not None and len(input_shape) >= 1
 
     def _convert_inputs(self, args):
         if args and isinstance(args[0], (list, tuple, str, bytes)):
@@ -237,11 +267,15 @@ class TextVectorization(DataLayer):
         return rows + (self._output_sequence_length if self._output_mode == "int" else None,)
 
     def call(self, inputs):
+        if self._returns_ragged(shape_of(inputs)):
+            return _check_ragged_backend().core.host_call_ragged(self.vectorize_rows, [inputs], "int64")
         indices = host_call(self.vectorize, [inputs], "int64", self._index_shape(shape_of(inputs)))
         return self._lookup_layer.encode_indices(indices, "TextVectorization")
 
     def compute_output_spec(self, inputs):
         shape = self._index_shape(inputs.shape)
+        if self._returns_ragged(inputs.shape):  # rows of any length, at most output_sequence_length
+            return KerasTensor(shape[:-1] + (None,), "int64", ragged=True)
         if self._output_mode != "int" and self._split is None and len(shape) <= 1:
             shape = shape + (1,)
         return self._lookup_layer.compute_output_spec(KerasTensor(shape, "string"))
@@ -274,6 +308,15 @@ class TextVectorization(DataLayer):
         if isinstance(config.get("ngrams"), list):
             config["ngrams"] = tuple(config["ngrams"])
         return super().from_config(config)
+
+    def _saved_variables(self):
+        """The TF-IDF weights, also stored at this layer's own path, as Keras stores them."""
+        idf = self._lookup_layer.idf_weights
+        return [] if idf is None else [idf]
+
+    def _saved_variable_keys(self):
+        """The weights file's dataset names (Keras's ``idf_weights``)."""
+        return self._lookup_layer._saved_variable_keys()
 
     def save_assets(self, dir_path):
         """Writes the learned vocabulary (see `StringLookup.save_assets`)."""

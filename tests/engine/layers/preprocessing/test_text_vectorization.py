@@ -1,9 +1,17 @@
-"""TextVectorization: vs real Keras on tricky text, every backend, tf.data, models, saving."""
+"""TextVectorization: vs real Keras on tricky text, every backend, tf.data, models, saving
+(TF-IDF `.keras` files both ways), ragged outputs."""
+
+import functools
+import io
+import tempfile
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import kerasnb
+from kerasnb.engine import backend as engine_backend
 from kerasnb.engine.layers.preprocessing import TextVectorization
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor
@@ -21,6 +29,9 @@ CASES = {
     "strip": {"standardize": "strip_punctuation"},
 }
 
+IDF_VOCABULARY = ["[UNK]", "the", "fox", "the fox", "dog"]
+IDF_WEIGHTS = [0.1, 0.5, 1.5, 2.5, 3.0]
+
 KERAS_ORACLE = (f"""
 for name, kwargs in {CASES!r}.items():
     layer = keras.layers.TextVectorization(**kwargs)
@@ -29,7 +40,39 @@ for name, kwargs in {CASES!r}.items():
     keep(name + "_vocab", np.array(layer.get_vocabulary(), dtype=object))
 given = keras.layers.TextVectorization(vocabulary=["fox", "the"], split=None, output_mode="one_hot")
 keep("tokens_one_hot", given(np.array(["fox", "dog", "the"])))
-""", {"texts": TEXTS})
+idf = keras.layers.TextVectorization(output_mode="tf_idf", ngrams=2)
+idf.set_vocabulary({IDF_VOCABULARY!r}, idf_weights={IDF_WEIGHTS!r})
+keep("set_tf_idf", idf(texts))
+for name, length in (("ragged", None), ("ragged_cut", 2)):
+    layer = keras.layers.TextVectorization(ragged=True, output_sequence_length=length)
+    layer.adapt(texts)
+    out = layer(texts[:, None])
+    keep(name + "_values", out.flat_values)
+    keep(name + "_lengths", out.row_lengths())
+import tempfile
+with tempfile.TemporaryDirectory() as folder:
+    adapted = keras.layers.TextVectorization(output_mode="tf_idf", max_tokens=12)
+    adapted.adapt(texts)
+    inputs = keras.Input((), dtype="string")
+    keras.Model(inputs, [adapted(inputs), idf(inputs)]).save(folder + "/theirs.keras")
+    keep("tfidf_file", np.frombuffer(open(folder + "/theirs.keras", "rb").read(), "uint8"))
+    keep("tfidf_adapted", adapted(texts))
+    open(folder + "/ours.keras", "wb").write(ours.tobytes())
+    keep("ours_out", keras.saving.load_model(folder + "/ours.keras")(texts))
+""", lambda: {"texts": TEXTS, "ours": np.frombuffer(tf_idf_model_file()[0], "uint8")})
+
+
+@functools.lru_cache(maxsize=None)
+def tf_idf_model_file():
+    """An adapted TF-IDF TextVectorization as a kerasnb model saved to `.keras`: (file bytes,
+    its outputs on TEXTS)."""
+    with engine_backend.use_backend("numpy"), tempfile.TemporaryDirectory() as folder:
+        layer = TextVectorization(output_mode="tf_idf", ngrams=2, max_tokens=15)
+        layer.adapt(TEXTS)
+        inputs = kerasnb.Input(shape=(), dtype="string")
+        model = kerasnb.Model(inputs, layer(inputs))
+        model.save(f"{folder}/ours.keras")
+        return Path(f"{folder}/ours.keras").read_bytes(), to_numpy(model(TEXTS))
 
 
 def test_matches_keras(keras_oracle, backend):
@@ -102,6 +145,50 @@ def test_saved_and_loaded_with_the_learned_vocabulary(tmp_path, backend):
     assert restored.layers[1].get_vocabulary() == layer.get_vocabulary()
 
 
+def test_tf_idf_vocabularies_and_files_match_keras(keras_oracle, tmp_path, backend):
+    layer = TextVectorization(output_mode="tf_idf", ngrams=2)
+    layer.set_vocabulary(IDF_VOCABULARY, idf_weights=IDF_WEIGHTS)
+    np.testing.assert_allclose(to_numpy(layer(TEXTS)), keras_oracle["set_tf_idf"], rtol=1e-6)
+    path = tmp_path / "theirs.keras"
+    path.write_bytes(keras_oracle["tfidf_file"].tobytes())
+    adapted, given = kerasnb.saving.load_model(str(path))(TEXTS)
+    np.testing.assert_allclose(to_numpy(adapted), keras_oracle["tfidf_adapted"], rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(given), keras_oracle["set_tf_idf"], rtol=1e-6)
+    data, ours = tf_idf_model_file()
+    np.testing.assert_allclose(keras_oracle["ours_out"], ours, rtol=1e-6)  # read back by Keras
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # stored twice, as Keras does
+        assert {"assets/layers/text_vectorization/vocabulary.txt",
+                "assets/layers/text_vectorization/_lookup_layer/vocabulary.txt"} <= set(archive.namelist())
+
+
+def test_ragged_outputs_match_keras(keras_oracle):
+    import tensorflow as tf
+    engine_backend.set_backend("tensorflow")
+    for name, length in (("ragged", None), ("ragged_cut", 2)):
+        layer = TextVectorization(ragged=True, output_sequence_length=length)
+        layer.adapt(TEXTS)
+        out = layer(TEXTS[:, None])
+        assert isinstance(out, tf.RaggedTensor), name
+        np.testing.assert_array_equal(out.flat_values.numpy(), keras_oracle[name + "_values"])
+        np.testing.assert_array_equal(out.row_lengths().numpy(), keras_oracle[name + "_lengths"])
+    texts = kerasnb.Input(shape=(), dtype="string")
+    symbolic = layer(texts)
+    assert symbolic.ragged and symbolic.shape == (None, None) and symbolic.dtype == "int64"
+    model = kerasnb.Model(texts, symbolic)
+    assert model(TEXTS).to_list() == out.to_list()
+    one = layer("the fox jumped")  # one text: a dense row, as in Keras
+    assert not isinstance(one, tf.RaggedTensor) and one.shape == (2,)
+    with engine_backend.use_backend("jax"):  # inside tf.data whatever the session's backend
+        batches = list(tf.data.Dataset.from_tensor_slices(TEXTS).batch(4).map(layer))
+        assert all(isinstance(b, tf.RaggedTensor) for b in batches)
+        assert tf.concat(batches, axis=0).to_list() == out.to_list()
+        with pytest.raises(ValueError, match="`ragged=True` can only be used with the tensorflow "
+                                             "backend .* the active backend is 'jax'"):
+            layer(TEXTS)
+        with pytest.raises(ValueError, match="`ragged=True` can only be used with the tensorflow"):
+            TextVectorization(ragged=True)
+
+
 def test_config_round_trip():
     layer = TextVectorization(max_tokens=9, ngrams=(1, 2), output_sequence_length=3,
                               vocabulary=["a", "b"], name="t")
@@ -130,5 +217,5 @@ def test_symbolic_outputs():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         TextVectorization(**kwargs)
-    with pytest.raises(NotImplementedError, match="ragged=True"):
-        TextVectorization(ragged=True)
+    with pytest.raises(ValueError, match="`ragged=True` needs output_mode='int'"):
+        TextVectorization(ragged=True, output_mode="count")
