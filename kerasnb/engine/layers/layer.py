@@ -30,6 +30,7 @@ from kerasnb.engine.quantization.layer_methods import QuantizationMethods
 from kerasnb.engine.random.seed_generator import SeedGenerator
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor, Node, Variable
+from kerasnb.engine.tracebacks import filter_traceback
 
 _context = threading.local()
 _LEGACY_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
@@ -453,6 +454,7 @@ class Layer(QuantizationMethods):
         return {p.name: shapes(bound.get(p.name[:-len("_shape")])) for p in params
                 if p.name[:-len("_shape")] in bound}
 
+    @filter_traceback
     def __call__(self, *args, **kwargs):
         if self._call_has_training:
             if kwargs.get("training") is None:

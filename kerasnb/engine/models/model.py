@@ -16,6 +16,7 @@ from kerasnb.engine.layers.layer import Layer
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.tensors import KerasTensor
 from kerasnb.engine.trainers.trainer import Trainer
+from kerasnb.engine.tracebacks import filter_traceback
 
 
 class Model(Trainer, Layer):
@@ -50,6 +51,7 @@ class Model(Trainer, Layer):
                 return layer
         raise ValueError(f"No layer named {name!r}; the layers are {[l.name for l in layers]}.")
 
+    @filter_traceback
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Saves the model (architecture, weights, compile state) as a `.keras` file."""
         from kerasnb.engine.saving.model_file import save_model
@@ -65,6 +67,7 @@ class Model(Trainer, Layer):
         from kerasnb.engine.saving.weights_file import load_weights
         load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    @filter_traceback
     def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
                **kwargs):
         """Writes the inference function for another runtime.

@@ -21,6 +21,7 @@ import warnings
 import zipfile
 
 from kerasnb.engine.saving import assets, serialization, weights_file
+from kerasnb.engine.tracebacks import filter_traceback
 
 CONFIG_FILE, METADATA_FILE, WEIGHTS_FILE = "config.json", "metadata.json", "model.weights.h5"
 MODEL_SUFFIX = ".keras"
@@ -130,6 +131,7 @@ def _write_directory(members, filepath, overwrite):
     shutil.rmtree(retired, ignore_errors=True)
 
 
+@filter_traceback
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """Saves `model` (architecture, compile settings, weights, optimizer state) as ``.keras``.
 
@@ -258,6 +260,7 @@ def _rebuild(config, custom_objects, safe_mode, filepath):
     return model
 
 
+@filter_traceback
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Rebuilds a model saved by `save_model` (or Keras 3): architecture, weights, and, with
     `compile`, the compile settings and optimizer state.

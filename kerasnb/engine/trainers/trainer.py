@@ -36,6 +36,7 @@ from kerasnb.engine.trainers.data_adapters import EpochIterator
 from kerasnb.engine.trainers.data_adapters.utils import (
     train_validation_split, unpack_x_y_sample_weight)
 from kerasnb.engine.utils import tree
+from kerasnb.engine.tracebacks import filter_traceback
 
 
 class Trainer:
@@ -49,6 +50,7 @@ class Trainer:
 
     # Compile ---------------------------------------------------------------------------
 
+    @filter_traceback
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True):
@@ -289,6 +291,7 @@ class Trainer:
 
     # Loops ------------------------------------------------------------------------------
 
+    @filter_traceback
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -387,6 +390,7 @@ class Trainer:
             callback_list.on_train_end(logs=epoch_logs)
         return history
 
+    @filter_traceback
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """The loss and metrics of the model on the given data.
@@ -428,6 +432,7 @@ class Trainer:
         callback_list.on_test_end(logs)
         return logs
 
+    @filter_traceback
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for `x`, batch by batch, as NumPy arrays."""
         from kerasnb.engine.callbacks.callback import CallbackList
@@ -451,6 +456,7 @@ class Trainer:
             raise ValueError("The prediction data produced no batches: check `x`, `steps` and `batch_size`.")
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
+    @filter_traceback
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on a single batch; returns the logs of that batch."""
         self._check_can_train("train_on_batch")
@@ -461,6 +467,7 @@ class Trainer:
             logs = self._step_function("train")([batch])
         return _format_logs(logs, return_dict)
 
+    @filter_traceback
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """One evaluation step on a single batch; returns the logs of that batch."""
         self._check_compiled("test_on_batch")
@@ -469,6 +476,7 @@ class Trainer:
         self.reset_metrics()
         return _format_logs(self._step_function("test")([batch]), return_dict)
 
+    @filter_traceback
     def predict_on_batch(self, x):
         """The model's outputs for a single batch, as NumPy arrays."""
         batch = (x, None, None)
