@@ -414,11 +414,11 @@ class FeatureSpace(Layer):
             feature = deserialize_keras_object(feature)
         if isinstance(feature, Feature):
             return feature
-        if feature in ("float_discretized",):
-            return self.float_discretized(num_bins=self.num_discretization_bins, name=name)
-        if feature in ("integer_hashed", "string_hashed"):
-            return getattr(self, feature)(num_bins=self.hashing_dim, name=name)
         if isinstance(feature, str) and feature in FEATURE_TYPES:
+            if feature == "float_discretized":
+                return self.float_discretized(num_bins=self.num_discretization_bins, name=name)
+            if feature.endswith("_hashed"):
+                return getattr(self, feature)(num_bins=self.hashing_dim, name=name)
             return getattr(self, feature)(name=name)
         raise ValueError(f"FeatureSpace: feature {name!r} has an unknown type {feature!r}; expected "
                          f"one of {', '.join(map(repr, FEATURE_TYPES))} or a `FeatureSpace.feature(...)`.")
