@@ -4,6 +4,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERASNB_HOME", os.path.join(os.path.dirname(__file__), ".kerasnb-home"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # one compute thread per worker: N workers with N threads each oversubscribe the cores,
+    # and spinning OpenMP threads (torch) then slow training steps down many times over
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 
