@@ -34,7 +34,7 @@ from kerasnb.engine.tensors import KerasTensor
 from kerasnb.engine.trainers.compile_utils import CompileLoss, CompileMetrics
 from kerasnb.engine.trainers.data_adapters import EpochIterator
 from kerasnb.engine.trainers.data_adapters.utils import (
-    train_validation_split, unpack_x_y_sample_weight)
+    text_inputs, train_validation_split, unpack_x_y_sample_weight)
 from kerasnb.engine.utils import tree
 from kerasnb.engine.tracebacks import filter_traceback
 
@@ -250,14 +250,15 @@ class Trainer:
             return installed[1](x)
         return self(x, training=False)
 
-    def _step_function(self, kind):
+    def _step_function(self, kind, text=()):
         """The runner of `kind` ("train", "test", "predict") for the active backend:
-        ``run(batches) -> logs or outputs``, cached per backend."""
-        key = (kind, backend.current(), distributions.distribution())
+        ``run(batches) -> logs or outputs``, cached per backend. `text`: the string inputs
+        of the data (`_text_of` of its first batch), which the runner keeps on the host."""
+        key = (kind, backend.current(), distributions.distribution(), bool(text))
         cache = self.__dict__.setdefault("_step_cache", _StepCache())
         run = cache.runners.get(key)
         if run is None:
-            run = cache.runners[key] = _make_runner(self, kind, cache)
+            run = cache.runners[key] = _make_runner(self, kind, cache, text)
         return run
 
     def _build_for(self, batch):
@@ -272,7 +273,7 @@ class Trainer:
         try:
             y_pred = self.compute_output_spec(specs)
         except (NotImplementedError, TypeError):
-            y_pred = self(_to_backend(x))
+            y_pred = self(_to_backend(x, keep_text=True))
         output_names = getattr(self, "output_names", None)
         if y is not None and self._compile_loss is not None and not self._compile_loss.built:
             self._compile_loss.build(y, y_pred, output_names)
@@ -280,7 +281,7 @@ class Trainer:
         if y is not None and metrics is not None and not metrics.built:
             metrics.build(y, y_pred, output_names)
             if any(not m.variables for m in metrics.metrics):  # metrics that build on first use
-                x, y, _ = _to_backend((x, y, None))
+                x, y, _ = _to_backend((x, y, None), keep_text=True)
                 metrics.update_state(y, self(x))
                 metrics.reset_state()
         self.built = True
@@ -366,7 +367,7 @@ class Trainer:
                 logs = None
                 for step, batches in iterator.enumerate_epoch():
                     if run is None:
-                        run = self._step_function("train")
+                        run = self._step_function("train", () if on_device else _text_of(batches[0]))
                         if on_device:
                             run = run.on_device(iterator.data_adapter.arrays)
                     callback_list.on_train_batch_begin(step)
@@ -421,7 +422,7 @@ class Trainer:
         for step, batches in iterator.enumerate_epoch():
             if run is None:
                 self._build_for(batches[0])
-                run = self._step_function("test")
+                run = self._step_function("test", _text_of(batches[0]))
             callback_list.on_test_batch_begin(step)
             with guard.step():
                 logs = run(batches)
@@ -446,7 +447,7 @@ class Trainer:
             if run is None:
                 if not self.built:
                     self._build_for(batches[0])
-                run = self._step_function("predict")
+                run = self._step_function("predict", _text_of(batches[0]))
             callback_list.on_predict_batch_begin(step)
             for batch in batches:
                 outputs.append(tree.map_structure(core.convert_to_numpy, run([batch])))
@@ -464,7 +465,7 @@ class Trainer:
         self._build_for(batch)
         self.reset_metrics()
         with backend.busy("train_on_batch()"), _InterruptGuard() as guard, guard.step():
-            logs = self._step_function("train")([batch])
+            logs = self._step_function("train", _text_of(batch))([batch])
         return _format_logs(logs, return_dict)
 
     @filter_traceback
@@ -474,7 +475,7 @@ class Trainer:
         batch = _single_batch(x, y, sample_weight)
         self._build_for(batch)
         self.reset_metrics()
-        return _format_logs(self._step_function("test")([batch]), return_dict)
+        return _format_logs(self._step_function("test", _text_of(batch))([batch]), return_dict)
 
     @filter_traceback
     def predict_on_batch(self, x):
@@ -482,7 +483,8 @@ class Trainer:
         batch = (x, None, None)
         if not self.built:
             self._build_for(batch)
-        return tree.map_structure(core.convert_to_numpy, self._step_function("predict")([batch]))
+        return tree.map_structure(core.convert_to_numpy,
+                                  self._step_function("predict", _text_of(batch))([batch]))
 
     def _check_compiled(self, method):
         if not self.compiled:
@@ -526,9 +528,11 @@ class _StepCache:
         self.runners, self.trainable = {}, None
 
 
-def _make_runner(model, kind, cache):
+def _make_runner(model, kind, cache, text=()):
     """``run(batches)`` for `kind`: eager calls of the step method, or the pure step
-    compiled by the backend, with every variable's value passed in and written back."""
+    compiled by the backend, with every variable's value passed in and written back.
+    With `text` inputs (see `_text_of`) the batches' strings stay NumPy arrays and only a
+    TensorFlow graph (without XLA) compiles the step; the other backends run it eagerly."""
     step = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[kind]
     if kind == "train":
         cache.trainable = model.trainable_variables
@@ -536,7 +540,7 @@ def _make_runner(model, kind, cache):
             model.optimizer.build(cache.trainable)
     module, frozen = backend.get(), FrozenStructure()
     forward = getattr(module.trainer, "compiled_forward", None)  # inference-only backends
-    if forward is not None and kind != "train" and not model.run_eagerly:
+    if forward is not None and kind != "train" and not model.run_eagerly and not text:
         installed = (model, forward(model, kind))
 
         def run_forward(batches):
@@ -551,12 +555,15 @@ def _make_runner(model, kind, cache):
         return run_forward
 
     spread = distributed.step_runner(model, kind)  # None unless a distribution is active
-    compile_it, jit = _compilation(model, module)
+    if text and spread is not None and module.NAME != "tensorflow":
+        raise _distributed_text_error(text, module.NAME)
+    compile_it, jit = _compilation(model, module, bool(text))
+    keep_text = bool(text)
     if not compile_it:
         def run_eager(batches):
             with frozen:
                 for batch in batches:
-                    result = step(_to_backend(batch))
+                    result = step(_to_backend(batch, keep_text=keep_text))
             return result
         return run_eager if spread is None else spread.wrap(run_eager)
 
@@ -587,8 +594,8 @@ def _make_runner(model, kind, cache):
             return tree.map_structure(lambda r: r[-1], results), state
         fused = module.trainer.compile_step(pure_many, jit_compile=True)
     write_back = kind != "predict"
-    takes_numpy = getattr(module.trainer, "accepts_numpy", lambda jit: False)(jit) and (
-        spread is None or module.NAME == "jax")  # the step converts NumPy batches itself
+    takes_numpy = keep_text or getattr(module.trainer, "accepts_numpy", lambda jit: False)(jit) and (
+        spread is None or module.NAME == "jax")  # the step converts NumPy batches (text: tf.string)
 
     def run_compiled(batches):
         with frozen:
@@ -641,11 +648,15 @@ def _make_runner(model, kind, cache):
     return run_compiled
 
 
-def _compilation(model, module):
+def _compilation(model, module, text=False):
     """``(compiled, jit)``: whether `model`'s steps run as compiled pure functions on
-    backend `module`, and whether with XLA (jax, tensorflow) or `torch.compile`."""
+    backend `module`, and whether with XLA (jax, tensorflow) or `torch.compile`. With
+    `text` inputs only a `tf.function` without XLA compiles (strings are tf.string there);
+    jax and torch run eagerly, their string layers reading NumPy on the host."""
     compiled = not model.run_eagerly and (
         module.NAME in ("jax", "tensorflow") or model.jit_compile is True)
+    if text:
+        return compiled and module.NAME == "tensorflow", False
     jit = model.jit_compile is True or (model.jit_compile == "auto" and module.NAME == "jax")
     return compiled, jit
 
@@ -729,15 +740,35 @@ def _unique(variables):
 
 
 def _data_dtype(array):
-    """The dtype a data array reaches the model with (float64 arrays become floatx)."""
+    """The dtype a data array reaches the model with (float64 arrays become floatx, text
+    arrays ``"string"``)."""
+    if isinstance(array, np.ndarray) and array.dtype.kind in "USO":
+        return "string"
     name = dtypes.standardize_dtype(getattr(array, "dtype", None) or np.asarray(array).dtype)
     return config.floatx() if name == "float64" else name
 
 
-def _to_backend(data, keep_numpy=False):
+def _text_of(batch):
+    """The string inputs of `batch` as ``(label, dtype)`` pairs (empty for numeric data):
+    read once per `fit`/`evaluate`/`predict`, from the first batch."""
+    return text_inputs(unpack_x_y_sample_weight(batch)[0])
+
+
+def _distributed_text_error(text, backend_name):
+    """The ValueError for string inputs `text` under a distribution on jax or torch."""
+    names = ", ".join(f"{label} (dtype {dtype})" for label, dtype in text)
+    return ValueError(
+        f"String inputs {names} cannot be split across the devices of a distribution on the "
+        f"{backend_name} backend: strings stay NumPy arrays on the host. Map the preprocessing "
+        "in tf.data (e.g. `dataset.map(lambda x, y: (feature_space(x), y))`) and feed the "
+        "model the encoded numbers, or train without a distribution.")
+
+
+def _to_backend(data, keep_numpy=False, keep_text=False):
     """A batch (nested arrays) as tensors of the active backend; float64 NumPy data
     becomes floatx, as Keras's data adapters do. `keep_numpy` leaves NumPy arrays as
-    they are (a jitted JAX step takes them directly, skipping one copy)."""
+    they are (a jitted JAX step takes them directly, skipping one copy); `keep_text`
+    leaves only NumPy text arrays (strings are host data: no jax/torch tensor holds them)."""
     module = backend.get()
 
     def convert(leaf):
@@ -746,7 +777,7 @@ def _to_backend(data, keep_numpy=False):
         if isinstance(leaf, np.ndarray):
             if leaf.dtype == np.float64:
                 leaf = leaf.astype(config.floatx())
-            if keep_numpy:
+            if keep_numpy or keep_text and leaf.dtype.kind in "USO":
                 return leaf
         return module.convert_to_tensor(leaf)
 
@@ -757,6 +788,8 @@ def _to_backend(data, keep_numpy=False):
 
 def _batch_size(x):
     first = flatten(x)[0]
+    if isinstance(first, np.ndarray):  # a text input, kept on the host
+        return first.shape[0]
     return core.shape(first)[0]
 
 

@@ -119,6 +119,31 @@ def is_array_like(value):
             or hasattr(value, "__array__"))
 
 
+def is_text_data(value):
+    """Whether `value` holds text (or Python objects) rather than numbers: a NumPy array of
+    ``str``, ``bytes`` or ``object`` dtype, or a ``tf.string`` tensor. Such data never becomes
+    a jax/torch tensor: the string layers (StringLookup, Hashing, ...) read it on the host.
+
+    Example:
+        >>> is_text_data(np.array(["a", "b"])), is_text_data(np.zeros(2))
+        (True, False)
+    """
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "USO"
+    return getattr(getattr(value, "dtype", None), "name", None) == "string"
+
+
+def text_inputs(x):
+    """``(label, dtype)`` of every leaf of the inputs `x` that is text (see `is_text_data`).
+
+    Example:
+        >>> text_inputs({"city": np.array(["Oslo"]), "age": np.zeros(1)})
+        (("x['city']", '<U4'),)
+    """
+    return tuple((label, "string" if not isinstance(leaf, np.ndarray) else str(leaf.dtype))
+                 for label, leaf in _named_leaves("x", x) if is_text_data(leaf))
+
+
 def to_numpy_array(value):
     """A NumPy array of an array-like leaf (tensor, Variable, DataFrame, list of numbers)."""
     if value is None or isinstance(value, np.ndarray):
