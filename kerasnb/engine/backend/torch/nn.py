@@ -161,12 +161,18 @@ def sparsemax(x, axis=-1):
 # Fused layers ----------------------------------------------------------------------
 
 def dense(x, kernel, bias=None):
-    """``x @ kernel + bias`` as one `linear` (an `addmm` for 2-D `x`) when all operands share
-    a floating dtype; otherwise matmul and add with Keras promotion."""
+    """``x @ kernel + bias`` as one `addmm` (2-D `x`) or `linear` when all operands share a
+    floating dtype; otherwise matmul and add with Keras promotion.
+
+    `addmm` takes the ``(in, out)`` kernel as it is stored, so the backward pass has no
+    transpose nodes and gives the kernel's gradient in its own layout.
+    """
     x, kernel = convert_to_tensor(x), convert_to_tensor(kernel)
     bias = None if bias is None else convert_to_tensor(bias)
     if (x.dtype == kernel.dtype and x.dtype.is_floating_point and kernel.ndim == 2
             and (bias is None or (bias.dtype == x.dtype and bias.ndim == 1))):
+        if x.ndim == 2:
+            return torch.mm(x, kernel) if bias is None else torch.addmm(bias, x, kernel)
         return F.linear(x, kernel.t(), bias)
     y = matmul(x, kernel)
     return y if bias is None else add(y, bias)
