@@ -9,13 +9,17 @@ Example:
     >>> model = Model({"a": a, "b": b}, Dense(1)(ops.add(a, b)))
 """
 
+import numpy as np
+
 from kerasnb.engine.layers.input_layer import InputLayer
 from kerasnb.engine.layers.layer import Layer
 from kerasnb.engine.models.model import Model
+from kerasnb.engine.ops import numpy as ops
 from kerasnb.engine.ops.op import flatten, pack
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.saving.serialization import builtin
 from kerasnb.engine.tensors import KerasTensor
+from kerasnb.engine.trainers.data_adapters.utils import is_text_data
 
 _TENSOR = "__keras_tensor__"
 
@@ -106,6 +110,54 @@ def keras_layer_order(inputs, outputs):
     return [operation_of[k] for k in ordered if isinstance(operation_of[k], Layer)]
 
 
+def adjust_input_rank(value, spec, model_name):
+    """`value`, fed to the model input `spec`, with its rank matched to the input's, as
+    Keras does: data with one axis fewer gets a trailing axis when the input's last dim is
+    1 (``(batch,)`` fed to ``Input((1,))``), data with one axis more loses its trailing
+    axis of size 1 (``(batch, 1)`` fed to ``Input(())``).
+
+    Raises:
+        ValueError: any other rank mismatch.
+
+    Example:
+        >>> adjust_input_rank(np.array(["a", "b"]), Input((1,), dtype="string"), "m").shape
+        (2, 1)
+    """
+    shape = getattr(value, "shape", None)
+    try:
+        rank = len(shape)
+    except (TypeError, ValueError):  # no shape, or a graph tensor of unknown rank
+        return value
+    expected = spec.shape
+    if rank == len(expected):
+        return value
+    if rank == len(expected) - 1 and expected[-1] == 1:
+        return value[..., None] if isinstance(value, np.ndarray) else ops.expand_dims(value, -1)
+    if rank == len(expected) + 1 and shape[-1] == 1:
+        return value[..., 0] if isinstance(value, np.ndarray) else ops.squeeze(value, -1)
+    raise ValueError(
+        f"Input {_input_name(spec)!r} of model {model_name!r} expects shape {expected}; "
+        f"received data of shape {tuple(shape)}. Only a trailing axis of size 1 is added or "
+        "removed to match; reshape the data.")
+
+
+def _check_not_text(value, spec, model_name):
+    """Text (NumPy strings, tf.string) reaches only ``dtype="string"`` inputs."""
+    if spec.dtype != "string" and is_text_data(value):
+        dtype = value.dtype if isinstance(value, np.ndarray) else "string"
+        raise ValueError(
+            f"Input {_input_name(spec)!r} of model {model_name!r} expects {spec.dtype} data; "
+            f"received text (dtype {dtype}). Declare it with `keras.Input(..., dtype=\"string\")` "
+            "when a string layer (StringLookup, Hashing, TextVectorization) reads it, or pass "
+            "numbers.")
+    return value
+
+
+def _input_name(spec):
+    history = getattr(spec, "_keras_history", None)
+    return history[0].name if history else spec.name
+
+
 def _substitute(structure, values):
     flat = flatten(structure)
     return pack(structure, [values[id(v)] if isinstance(v, KerasTensor) else v for v in flat])
@@ -167,11 +219,13 @@ class Functional(Model):
             missing = set(self._inputs_struct) - set(inputs)
             if missing:
                 raise ValueError(f"Model {self.name!r} needs inputs {sorted(self._inputs_struct)}; missing {sorted(missing)}.")
-            return [inputs[k] for k in sorted(self._inputs_struct)]
-        values = flatten(inputs)
-        if len(values) != len(self._inputs):
-            raise ValueError(f"Model {self.name!r} expects {len(self._inputs)} input(s); received {len(values)}.")
-        return values
+            values = [inputs[k] for k in sorted(self._inputs_struct)]
+        else:
+            values = flatten(inputs)
+            if len(values) != len(self._inputs):
+                raise ValueError(f"Model {self.name!r} expects {len(self._inputs)} input(s); received {len(values)}.")
+        return [adjust_input_rank(_check_not_text(v, spec, self.name), spec, self.name)
+                for v, spec in zip(values, self._inputs)]
 
     def call(self, inputs, training=None, mask=None):
         values = {id(t): v for t, v in zip(self._inputs, self._input_values(inputs))}

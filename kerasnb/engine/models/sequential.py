@@ -8,6 +8,7 @@ Example:
 
 from kerasnb.engine.layers.input_layer import Input, InputLayer
 from kerasnb.engine.layers.layer import Layer
+from kerasnb.engine.models.functional import adjust_input_rank
 from kerasnb.engine.models.model import Model
 from kerasnb.engine.saving import serialization
 from kerasnb.engine.saving.serialization import builtin
@@ -94,6 +95,8 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self._input_layer is not None:
+            x = adjust_input_rank(x, self._input_layer.output_tensor, self.name)
         for layer in self._stack:
             kwargs = {}
             if layer._call_has_training:

@@ -1,6 +1,7 @@
 """Sequential, functional and subclassed models: graphs, introspection, weights, configs."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -167,3 +168,47 @@ def test_sequential_passes_the_mask_computed_from_each_layer_input(backend):
     unpadded = [to_numpy(model(tokens[i:i + 1, :n]))[0] for i, n in enumerate([3, 2])]
     np.testing.assert_allclose(to_numpy(model(tokens)), np.stack(unpadded), atol=1e-6)
     np.testing.assert_allclose(model.predict(tokens, verbose=0), np.stack(unpadded), atol=1e-6)
+
+
+@pytest.mark.parametrize("input_shape, data_shape, expected", [
+    ((1,), (5,), (5, 1)),          # one missing trailing axis of size 1 is added
+    ((3, 1), (5, 3), (5, 3, 1)),
+    ((None, 1), (5, 3), (5, 3, 1)),
+    ((), (5, 1), (5,)),            # one extra trailing axis of size 1 is removed
+    ((None,), (5, 4, 1), (5, 4)),
+    ((1,), (5, 1), (5, 1)),        # matching ranks are left alone
+])
+def test_functional_and_sequential_adjust_input_rank_like_keras(backend, input_shape, data_shape, expected):
+    data = np.arange(np.prod(data_shape), dtype="float32").reshape(data_shape)
+    inputs = Input(input_shape)
+    functional = Model(inputs, layers.Identity()(inputs))
+    sequential = Sequential([Input(input_shape), layers.Identity()])
+    for model in (functional, sequential):
+        out = to_numpy(model(data))
+        assert out.shape == expected
+        np.testing.assert_array_equal(out.reshape(-1), data.reshape(-1))
+        assert model.predict(data, verbose=0).shape == expected
+
+
+@pytest.mark.parametrize("input_shape, data_shape", [((2,), (5,)), ((None,), (5,)), ((1, 1), (5,)),
+                                                     ((1,), (5, 1, 1, 1))])
+def test_other_rank_mismatches_name_the_input_and_shapes(input_shape, data_shape):
+    inputs = Input(input_shape, name="features")
+    model = Model(inputs, layers.Identity()(inputs), name="net")
+    with pytest.raises(ValueError, match=rf"Input 'features' of model 'net' expects shape "
+                                         rf"{re.escape(str((None,) + input_shape))}; received data "
+                                         rf"of shape {re.escape(str(data_shape))}"):
+        model(np.zeros(data_shape, "float32"))
+
+
+def test_dict_inputs_and_text_adjust_rank_in_training(trainable_backend):
+    a, b = Input((1,), name="a"), Input((), name="b")
+    model = Model({"a": a, "b": b}, layers.Dense(1)(ops.concatenate([a, ops.expand_dims(b, -1)], -1)))
+    model.compile("sgd", "mse")
+    x = {"a": X[:, 0], "b": X[:, 1:2]}  # (5,) for (None, 1) and (5, 1) for (None,)
+    kernel, bias = model.get_weights()
+    np.testing.assert_allclose(model.predict(x, verbose=0), X[:, :2] @ kernel + bias, rtol=1e-5, atol=1e-5)
+    assert np.isfinite(model.fit(x, X[:, 2:3], verbose=0).history["loss"][0])
+    words = Input((1,), dtype="string")
+    lookup = Model(words, layers.StringLookup(vocabulary=["x", "y"])(words))
+    np.testing.assert_array_equal(to_numpy(lookup(np.array(["y", "x", "q"]))), [[2], [1], [0]])
