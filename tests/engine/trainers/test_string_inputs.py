@@ -172,3 +172,16 @@ def test_strings_under_a_distribution_are_refused_with_what_to_do(name):
             model.fit(TOKENS, _targets(), verbose=0)
     finally:
         distribution.set_distribution(None)
+
+
+def test_the_data_is_checked_for_strings_once_per_run(monkeypatch):
+    pytest.importorskip("torch")
+    engine_backend.set_backend("torch")
+    seen = []
+    real = trainer._text_of
+    monkeypatch.setattr(trainer, "_text_of", lambda batch: seen.append(batch) or real(batch))
+    model = _int_model()
+    ids = _ids(TOKENS)[:, None]
+    model.fit(ids, _targets(), batch_size=2, epochs=3, verbose=0)  # 15 steps
+    model.predict(ids, batch_size=2, verbose=0)
+    assert len(seen) == 2
