@@ -110,12 +110,31 @@ _ALL_RAN = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prom
     ".every(p => /\\[\\d+\\]/.test(p.textContent))"
 
 
-def start_run_all(page, url, name, app="lab", timeout_ms=300_000):
+# Counts the kernel's execute requests and their replies from now on: a failed cell makes Lab
+# reset the "[*]" of the cells queued after it, so the prompts cannot tell when a run ends.
+_COUNT_EXECUTIONS = """() => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const run = window.kerasnbRun = {sent: new Set(), replied: new Set()};
+    kernel.anyMessage.connect((_, {msg, direction}) => {
+        if (direction === 'send' && msg.header.msg_type === 'execute_request')
+            run.sent.add(msg.header.msg_id);
+        if (direction === 'recv' && msg.header.msg_type === 'execute_reply')
+            run.replied.add(msg.parent_header.msg_id);
+    });
+}"""
+_RUN_ENDED = "() => window.kerasnbRun.sent.size > 0 && [...window.kerasnbRun.sent]" \
+    ".every(id => window.kerasnbRun.replied.has(id)) && (" + _KERNEL_IDLE + ")()"
+
+
+def start_run_all(page, url, name, app="lab", timeout_ms=300_000, workspace=None):
     """Opens notebook `name` in `app` ("lab" or "notebook") and starts "Run All Cells" once
-    the kernel is idle."""
-    page.goto(f"{url}/{APPS[app][2]}/{name}?token={TOKEN}", wait_until="domcontentloaded")
+    the kernel is idle. A Lab `workspace` name opens the notebook alone, without the tabs
+    that earlier pages left open."""
+    where = f"lab/workspaces/{workspace}/tree" if workspace else APPS[app][2]
+    page.goto(f"{url}/{where}/{name}?token={TOKEN}", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=timeout_ms)
     page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
+    page.evaluate(_COUNT_EXECUTIONS)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
@@ -138,3 +157,20 @@ def plotly_traces(page):
     """What plotly drew in the notebook's outputs: per chart, per trace, the vertices of its
     line and its markers, as ``[[{"vertices": 12, "markers": 0}, ...], ...]``."""
     return page.evaluate(_PLOTLY_TRACES)
+
+
+def run_all_until_done(page, url, name, workspace, timeout_ms=300_000):
+    """Opens notebook `name` alone in JupyterLab `workspace`, runs every cell and waits until
+    the kernel has answered each, whether it ran the cell or skipped it after a failure."""
+    start_run_all(page, url, name, "lab", timeout_ms, workspace)
+    page.wait_for_function(_RUN_ENDED, timeout=timeout_ms, polling=500)
+
+
+def shut_down_kernels(url):
+    """Ends every kernel session of the server at `url`."""
+    def call(method, path):
+        request = urllib.request.Request(f"{url}{path}?token={TOKEN}", method=method)
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.read()
+    for session in json.loads(call("GET", "/api/sessions")):
+        call("DELETE", f"/api/sessions/{session['id']}")
