@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test browser-test install clean bench
+.PHONY: lab test nbval browser-test install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,15 @@ install: $(STAMP)
 lab: install
 	$(BIN)/jupyter lab notebooks/
 
+# The unit tests take both cores; then the tour runs twice side by side, under nbval (outputs
+# compared) and in Chromium (rendered), one compute thread per kernel so that the two do not
+# oversubscribe the cores.
 test: install
 	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/browser
+	@OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j2 nbval browser-test
+
+nbval: install
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg notebooks/
-	@$(MAKE) --no-print-directory browser-test
 
 # The browser check (JupyterLab in Chromium: the live panel, the magics, every tour notebook)
 # needs Debian's Chromium (.ci/run installs it); without it, it says so.
