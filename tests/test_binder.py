@@ -1,5 +1,5 @@
-"""binder/ agrees with pyproject.toml: the Python version, the torch pin, the extras postBuild
-installs, and those extras cover every library the tour's notebooks import."""
+"""binder/ agrees with pyproject.toml: the Python version, the torch pin, the extras
+requirements.txt installs, and those extras cover every library the tour's notebooks import."""
 
 import glob
 import importlib.metadata
@@ -18,8 +18,8 @@ from packaging.version import Version
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINDER = os.path.join(ROOT, "binder")
-# postBuild's install of the repository itself, e.g. `pip install -e ".[all,notebook]"`
-INSTALL_SELF = re.compile(r"pip install\b[^\n]*? (?:-e )?\"?\.\[([\w,-]+)\]\"?")
+# requirements.txt's line installing the repository itself, e.g. `.[all,notebook]`
+INSTALL_SELF = re.compile(r"^(?:-e )?\.\[([\w,-]+)\]$", re.M)
 
 
 def _read(*parts):
@@ -38,7 +38,7 @@ def _commands(text):
 
 
 def _extras_installed():
-    (match,) = INSTALL_SELF.findall(_read("binder", "postBuild"))
+    (match,) = INSTALL_SELF.findall("\n".join(_commands(_read("binder", "requirements.txt"))))
     return match.split(",")
 
 
@@ -75,11 +75,11 @@ def test_post_build_is_an_executable_bash_script_that_stops_at_the_first_failure
     subprocess.run(["bash", "-n", path], check=True)  # syntax only, nothing runs
 
 
-def test_post_build_installs_the_package_with_extras_pyproject_defines():
+def test_requirements_install_the_package_with_extras_pyproject_defines():
     extras = _extras_installed()
     assert "notebook" in extras and "all" in extras, extras
     unknown = set(extras) - set(_project()["optional-dependencies"])
-    assert not unknown, f"postBuild names extras missing from pyproject.toml: {unknown}"
+    assert not unknown, f"requirements.txt names extras missing from pyproject.toml: {unknown}"
 
 
 def test_torch_pin_is_the_same_everywhere():
@@ -87,13 +87,13 @@ def test_torch_pin_is_the_same_everywhere():
               if Requirement(line).name == "torch"]
     binder = _commands(_read("binder", "requirements.txt"))
     assert [line for line in binder if line.startswith("torch")] == [pin]
-    assert f'"{pin}"' in _read("binder", "postBuild")  # pip may not swap it for another build
 
 
-def test_requirements_name_no_local_path():
-    # pip resolves such a path from the build's working directory, not from binder/
+def test_the_only_local_path_is_the_repository_root():
+    # pip resolves it from its working directory, the repository root under repo2docker
     binder = _commands(_read("binder", "requirements.txt"))
-    assert not [line for line in binder if line.startswith(("-e", ".", "/"))], binder
+    local = [line for line in binder if line.startswith(("-e", ".", "/", "-r"))]
+    assert len(local) == 1 and INSTALL_SELF.match(local[0]), binder
 
 
 def test_extras_cover_every_library_the_notebooks_import():
