@@ -57,10 +57,6 @@ def structure_memo():
     return getattr(_context, "structure", None)
 
 
-def _call_training():
-    return getattr(_context, "training", None)
-
-
 class _CallContext:
     """Carries `training` from an outer call to inner layers that were not given one."""
 
@@ -456,33 +452,52 @@ class Layer(QuantizationMethods):
 
     @filter_traceback
     def __call__(self, *args, **kwargs):
+        state = _context.__dict__  # this thread's call context, read as a plain dict
         if self._call_has_training:
-            if kwargs.get("training") is None:
-                kwargs["training"] = _call_training()
-            training = kwargs["training"]
+            training = kwargs.get("training")
+            if training is None:
+                training = kwargs["training"] = state.get("training")
         else:  # still sets the context for the sublayers
             training = kwargs.pop("training", None)
-            training = _call_training() if training is None else training
+            if training is None:
+                training = state.get("training")
         if self._call_has_mask and kwargs.get("mask") is None and args:
             masks = [get_mask(x) for x in flatten(args[0])]
             if any(m is not None for m in masks):
                 kwargs["mask"] = masks[0] if len(masks) == 1 else pack(args[0], masks)
         if args and self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, args[0], self.name)
+            self._check_input_spec(args[0])
         if has_symbolic(args, kwargs):
-            tracing = getattr(_context, "tracing", None)
+            tracing = state.get("tracing")
             if tracing is not None:
                 return self._traced_call(args, kwargs, tracing)
             return self._symbolic_call(args, kwargs, training)
         args = self._convert_inputs(args)
-        top_level = getattr(_context, "depth", 0) == 0
-        if top_level:
+        depth = state.get("depth", 0)
+        if depth == 0:
             self._clear_losses()
-        with _CallContext(training):
+        outer = state.get("training")  # as `_CallContext`, inline: one call per layer saved
+        state["training"], state["depth"] = training, depth + 1
+        try:
             self._maybe_build(args, kwargs)
             outputs = self._run_call(args, kwargs)
+        finally:
+            state["training"], state["depth"] = outer, depth
         self._post_call(args, kwargs, outputs)
         return outputs
+
+    def _check_input_spec(self, first):
+        """`assert_input_compatibility` for the first call argument; a single tensor whose
+        shape and dtype already passed the current `input_spec` is not checked again."""
+        spec = self.input_spec
+        shape = getattr(first, "shape", None)
+        if shape is None or isinstance(first, (list, tuple, dict)):
+            assert_input_compatibility(spec, first, self.name)
+            return
+        passed = (spec, shape, getattr(first, "dtype", None))
+        if self.__dict__.get("_passed_input_spec") != passed:
+            assert_input_compatibility(spec, first, self.name)
+            self._passed_input_spec = passed
 
     def _run_call(self, args, kwargs):
         """`call` (or `quantized_call` for a quantized layer) under the layer's autocast
@@ -506,7 +521,14 @@ class Layer(QuantizationMethods):
         cast to the compute dtype when `autocast` is on."""
         if not args:
             return args
-        module, target = backend.get(), self.compute_dtype
+        module, first = backend.get(), args[0]
+        if type(first) is module.Tensor and type(first) is not np.ndarray:  # the usual case
+            if self.autocast:
+                dtype = module.dtype_of(first)
+                if dtype in dtypes.FLOATS and dtype != self.compute_dtype:
+                    return (module.cast(first, self.compute_dtype),) + tuple(args[1:])
+            return args
+        target = self.compute_dtype
 
         def convert(x):
             if x is None or isinstance(x, np.ndarray) and x.dtype.kind in "USO":
@@ -537,7 +559,9 @@ class Layer(QuantizationMethods):
         self._propagate_mask(args, kwargs, outputs)
 
     def _propagate_mask(self, args, kwargs, outputs):
-        if args and (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
+        # The base `compute_mask` gives None when no mask came in: nothing to propagate.
+        if args and (type(self).compute_mask is not Layer.compute_mask or (
+                self.supports_masking and kwargs.get("mask") is not None)):
             mask = self.compute_mask(args[0], kwargs.get("mask"))
             if mask is not None:
                 for out, m in zip(flatten(outputs), flatten(mask) if isinstance(mask, (list, tuple)) else

@@ -60,12 +60,18 @@ _NAMES = {str, type(None)}  # nor can dtype names and None
 
 def has_symbolic(args, kwargs=None):
     """True if any argument, or a leaf of a list/tuple/dict argument, is a KerasTensor."""
-    for arg in args:
-        if isinstance(arg, KerasTensor):
+    return _any_symbolic(args) or bool(kwargs) and _any_symbolic(kwargs.values())
+
+
+def _any_symbolic(values):
+    for value in values:
+        kind = type(value)
+        if kind in _PLAIN or kind in _NAMES:  # tensors, numbers, names: a set lookup each
+            continue
+        if isinstance(value, KerasTensor) or kind in _CONTAINERS and any(
+                isinstance(a, KerasTensor) for a in flatten(value)):
             return True
-        if type(arg) in _CONTAINERS and any(isinstance(a, KerasTensor) for a in flatten(arg)):
-            return True
-    return bool(kwargs) and has_symbolic(tuple(kwargs.values()))
+    return False
 
 
 def symbolic_call(operation, rule, args, kwargs):
@@ -121,23 +127,37 @@ def positional_binder(signature):
         return general
     names = tuple(p.name for p in positional)
     known = frozenset(p.name for p in params)
-    taken = [frozenset(names[:n]) for n in range(len(names) + 1)]  # names filled by n args
     required = sum(p.default is p.empty for p in positional)
     required_keywords = frozenset(p.name for p in keyword_only if p.default is p.empty)
 
-    def bind(args, kwargs):
-        count = len(args)
-        keys = kwargs.keys()
-        if count > len(names) or not keys <= known or not keys.isdisjoint(taken[count]):
-            return general(args, kwargs)
-        moved, rest = list(args), dict(kwargs)
+    def plan(count, keys):
+        """``(moved, rest)``: the keyword names that go by position (in order) and those
+        that stay keywords, for `count` positional arguments; None if not plainly mappable."""
+        if count > len(names) or not known.issuperset(keys) or not set(keys).isdisjoint(names[:count]):
+            return None
+        moved = []
         for name in names[count:]:
-            if name not in rest:
+            if name not in keys:
                 break
-            moved.append(rest.pop(name))
-        if len(moved) < required or not required_keywords <= rest.keys():
-            return general(args, kwargs)
+            moved.append(name)
+        rest = tuple(k for k in keys if k not in moved)
+        if count + len(moved) < required or not required_keywords.issubset(rest):
+            return None
         return tuple(moved), rest
+
+    plans = {}  # (positional count, keyword names in call order) -> mappable plan
+
+    def bind(args, kwargs):
+        key = (len(args), tuple(kwargs))
+        found = plans.get(key)
+        if found is None:
+            found = plan(*key)
+            if found is None:
+                return general(args, kwargs)
+            plans[key] = found
+        moved, rest = found
+        args = tuple(args) + tuple([kwargs[name] for name in moved]) if moved else tuple(args)
+        return args, {name: kwargs[name] for name in rest} if rest else {}
 
     return bind
 

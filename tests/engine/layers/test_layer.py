@@ -151,6 +151,39 @@ def test_input_spec_errors_name_the_layer(backend):
         dense(np.ones((1, 4), "float32"))
 
 
+def test_input_spec_is_checked_again_for_new_shapes_dtypes_and_specs(backend):
+    from kerasnb.engine.layers.input_spec import InputSpec
+    dense = layers.Dense(2, name="head")
+    x = ops.convert_to_tensor(np.ones((1, 3), "float32"))
+    dense(x)
+    dense(x)  # the same shape and dtype: the remembered check
+    with pytest.raises(ValueError, match="must have size 3 on axis -1"):
+        dense(ops.convert_to_tensor(np.ones((1, 4), "float32")))
+    dense.input_spec = InputSpec(dtype="float64")
+    with pytest.raises(ValueError, match="Input 0 of layer 'head' must have dtype float64; received float32"):
+        dense(x)
+
+
+def test_backend_tensors_are_autocast_like_arrays(backend):
+    """A tensor of the active backend (the short path of `_convert_inputs`) reaches `call`
+    as an array with the same data would: floats in the compute dtype, ints as they are."""
+    seen = []
+
+    class Record(Layer):
+        def call(self, x):
+            seen.append(ops.dtype(x))
+            return x
+
+    for dtype in ("float64", "float16", "int32"):
+        data = np.arange(6).reshape(2, 3).astype(dtype)
+        for value in (data, ops.convert_to_tensor(data)):
+            out = Record()(value)
+            np.testing.assert_array_equal(to_numpy(out), data.astype(seen[-1]))
+        assert seen[-1] == seen[-2] == ("int32" if dtype == "int32" else "float32")
+    assert Record(autocast=False)(ops.convert_to_tensor(np.ones(2, "float64"))) is not None
+    assert seen[-1] == "float64"
+
+
 def test_dense_passes_the_harness(backend):
     x = np.random.default_rng(0).standard_normal((4, 3)).astype("float32")
     check_layer(layers.Dense, {"units": 5, "activation": "relu"}, x, expected_shape=(4, 5),

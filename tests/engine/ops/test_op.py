@@ -4,7 +4,7 @@ import inspect
 
 import pytest
 
-from kerasnb.engine.ops.op import positional_binder
+from kerasnb.engine.ops.op import has_symbolic, positional_binder
 
 
 def reduce_like(x, axis=None, keepdims=False, *, dtype=None, initial=0):
@@ -55,7 +55,10 @@ def reference(fn, args, kwargs):
 @pytest.mark.parametrize("fn, args, kwargs", CALLS)
 def test_fast_binding_matches_signature_bind(fn, args, kwargs):
     bind = positional_binder(inspect.signature(fn))
-    assert bind(args, dict(kwargs)) == reference(fn, args, kwargs)
+    for _ in range(2):  # the second call reuses the plan the first one made
+        assert bind(args, dict(kwargs)) == reference(fn, args, kwargs)
+    reordered = dict(reversed(list(kwargs.items())))
+    assert bind(args, reordered) == reference(fn, args, reordered)
 
 
 @pytest.mark.parametrize("fn, args, kwargs", BAD_CALLS)
@@ -91,3 +94,15 @@ def test_dtype_names_take_the_fast_path_and_symbols_still_trace():
     np.testing.assert_array_equal(ops.convert_to_numpy(ops.cast(np.array([1.7, -2.2]), "int32")), [1, -2])
     symbolic = ops.cast(KerasTensor((None, 3), "float32"), "int8")
     assert isinstance(symbolic, KerasTensor) and symbolic.dtype == "int8" and symbolic.shape == (None, 3)
+
+
+def test_has_symbolic_finds_keras_tensors_anywhere_in_the_arguments():
+    import numpy as np
+    from kerasnb.engine.tensors import KerasTensor
+    symbolic = KerasTensor((None, 3), "float32")
+    plain = (np.ones(3), 1, 2.5, "float32", None, [np.ones(2), (3, {"k": 4})])
+    assert not has_symbolic(plain, {"axis": 1, "name": "x", "values": [1.0]})
+    assert has_symbolic((symbolic,))
+    assert has_symbolic(plain + ([1, (symbolic,)],))
+    assert has_symbolic((), {"values": {"a": symbolic}})
+    assert has_symbolic((np.ones(2),), {"x": symbolic})

@@ -12,6 +12,7 @@ __all__ = ["NAME", "Tensor", "devices", "is_tensor", "convert_to_tensor", "conve
 NAME = "torch"
 Tensor = torch.Tensor
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+_ON_CPU = DEVICE.type == "cpu"  # then `t.is_cpu` tells "on DEVICE" without building a device object
 
 _TORCH_DTYPES = {
     "bool": torch.bool, "uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.uint32,
@@ -46,7 +47,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, torch.Tensor):
         if dtype is not None and x.dtype != to_torch_dtype(dtype):
             x = x.to(to_torch_dtype(dtype))
-        return x if x.device == DEVICE else x.to(DEVICE)
+        return x if (x.is_cpu if _ON_CPU else x.device == DEVICE) else x.to(DEVICE)
     if hasattr(x, "_migrate"):
         return convert_to_tensor(x.value, dtype)
     if common.is_foreign_tensor(x) or isinstance(x, (np.ndarray, np.generic)):

@@ -176,7 +176,9 @@ trunc = _only_floats(torch.trunc)
 @_binary_float
 def divide_no_nan(x1, x2):
     zero = x2 == 0
-    return torch.where(zero, 0.0, x1 / torch.where(zero, 1.0, x2))
+    if x1.requires_grad or x2.requires_grad:  # dividing by 1 there keeps the gradient finite
+        return (x1 / x2.masked_fill(zero, 1)).masked_fill(zero, 0)
+    return (x1 / x2).masked_fill_(zero, 0)
 
 
 def sign(x):

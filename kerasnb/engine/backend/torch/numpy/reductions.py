@@ -100,7 +100,13 @@ def _prod(x, axis, keepdims, fill=None, dtype=None):
     return _reduce_last(lambda t: torch.prod(t, -1, dtype=accumulate), x, axis, keepdims).to(result)
 
 
+_SAME_DTYPE_SUMS = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64,
+                              torch.complex64, torch.complex128))
+
+
 def sum(x, axis=None, keepdims=False):
+    if axis is None and not keepdims and type(x) is torch.Tensor and x.dtype in _SAME_DTYPE_SUMS:
+        return torch.sum(x)  # the common case: a float total in the input's own dtype
     return _sum(x, axis, keepdims)
 
 
