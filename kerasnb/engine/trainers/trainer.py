@@ -212,7 +212,9 @@ class Trainer:
         updated = []
 
         def forward(values):
-            with scopes.StatelessScope(zip(trainable, values)) as scope:
+            scope = scopes.StatelessScope()
+            scope.values.update(zip(map(id, trainable), values))  # each variable's own tensors
+            with scope:
                 y_pred = self(x, training=True)
                 loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
                 scaled = self.optimizer.scale_loss(loss)
@@ -787,7 +789,7 @@ def _to_backend(data, keep_numpy=False, keep_text=False):
 
 
 def _batch_size(x):
-    first = flatten(x)[0]
+    first = x if type(x) in backend.native_types else flatten(x)[0]
     if isinstance(first, np.ndarray):  # a text input, kept on the host
         return first.shape[0]
     return core.shape(first)[0]
