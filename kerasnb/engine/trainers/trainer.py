@@ -196,9 +196,12 @@ class Trainer:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics and returns `get_metrics_result()`."""
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_compiled_metrics(self, y, y_pred, sample_weight):
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
-        return self.get_metrics_result()
 
     def train_step(self, data):
         """One optimization step on batch `data`; returns the logs. Override to customize.
@@ -206,6 +209,12 @@ class Trainer:
         Write it statefully (read Variables, `optimizer.apply`, `metric.update_state`):
         the trainer turns it into a pure compiled function where the backend allows it.
         """
+        x, y, y_pred, sample_weight = self._train_step_updates(data)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _train_step_updates(self, data):
+        """What `train_step` does before its logs: the optimization step and the loss
+        tracker's update. Returns ``(x, y, y_pred, sample_weight)``."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         cache = self.__dict__.get("_step_cache")
         trainable = cache.trainable if cache is not None and cache.trainable else self.trainable_variables
@@ -229,7 +238,7 @@ class Trainer:
             variable.assign(core.stop_gradient(value))
         self.optimizer.apply(grads, trainable)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return x, y, y_pred, sample_weight
 
     def test_step(self, data):
         """One evaluation step on batch `data`; returns the logs."""
@@ -352,7 +361,7 @@ class Trainer:
                 batch_size=iterator.data_adapter.batch_size)
             history = next(c for c in callback_list.callbacks if isinstance(c, History))
             self.stop_training, self._initial_epoch = False, None
-            run = None
+            run = quiet = None
             callback_list.on_train_begin()
             initial_epoch = self._initial_epoch or initial_epoch  # BackupAndRestore resumes
             if self._needs_build():  # from a batch of its own, as Keras (one shuffle drawn)
@@ -372,9 +381,13 @@ class Trainer:
                         run = self._step_function("train", () if on_device else _text_of(batches[0]))
                         if on_device:
                             run = run.on_device(iterator.data_adapter.arrays)
+                        quiet = getattr(run, "without_logs", None)
                     callback_list.on_train_batch_begin(step)
                     with guard.step():
-                        logs = run(batches)
+                        if quiet is not None and not _reads_batch_logs(callback_list):
+                            logs = quiet(batches)
+                        else:
+                            logs = run(batches)
                     callback_list.on_train_batch_end(step + len(batches) - 1, logs)
                     if self.stop_training:
                         break
@@ -382,6 +395,8 @@ class Trainer:
                     raise ValueError(
                         "The training data produced no batches in this epoch: check `x`, "
                         "`steps_per_epoch` and `batch_size`.")
+                if logs is _RESULTS_LATER:
+                    logs = self.get_metrics_result()
                 epoch_logs = _to_floats(logs)
                 if val_iterator is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_iterator(val_iterator, callback_list, guard)
@@ -567,7 +582,21 @@ def _make_runner(model, kind, cache, text=()):
                 for batch in batches:
                     result = step(_to_backend(batch, keep_text=keep_text))
             return result
-        return run_eager if spread is None else spread.wrap(run_eager)
+
+        if spread is not None:
+            return spread.wrap(run_eager)
+        if kind == "train" and _default_train_logs(model):
+            def run_without_logs(batches):
+                """`run_eager` for steps whose logs nobody reads: the metrics are updated but
+                their results are left for `get_metrics_result()` when logs are needed."""
+                with frozen:
+                    for batch in batches:
+                        data = _to_backend(batch, keep_text=keep_text)
+                        x, y, y_pred, sample_weight = model._train_step_updates(data)
+                        model._update_compiled_metrics(y, y_pred, sample_weight)
+                return _RESULTS_LATER
+            run_eager.without_logs = run_without_logs
+        return run_eager
 
     variables = _unique(model.variables + (model.metrics_variables + model.optimizer.variables
                                            if kind == "train" else
@@ -648,6 +677,23 @@ def _make_runner(model, kind, cache, text=()):
     if kind == "train" and fused is None:
         run_compiled.on_device = on_device
     return run_compiled
+
+
+#: What a step run without logs returns: the logs are `get_metrics_result()` when needed.
+_RESULTS_LATER = object()
+
+
+def _default_train_logs(model):
+    """Whether `model`'s train step logs are `get_metrics_result()` after the metric
+    updates, as `Trainer` writes them (none of the three methods overridden)."""
+    kind = type(model)
+    return (kind.train_step is Trainer.train_step and kind.compute_metrics is Trainer.compute_metrics
+            and kind.get_metrics_result is Trainer.get_metrics_result)
+
+
+def _reads_batch_logs(callback_list):
+    """Whether a callback of `callback_list` takes the logs of each training batch."""
+    return bool(callback_list._listeners["on_train_batch_end"])
 
 
 def _compilation(model, module, text=False):
