@@ -401,16 +401,19 @@ class Layer(QuantizationMethods):
     @property
     def losses(self):
         """Losses added during the last call plus the weight-regularization penalties."""
-        from kerasnb.engine.ops import numpy as ops
         out = []
         for layer in self._flatten_layers():
-            out.extend(layer._losses)
-            out.extend(ops.multiply(reg(variable.value), 1) for variable, reg in layer._regularized)
+            if layer._losses:
+                out.extend(layer._losses)
+            if layer._regularized:
+                from kerasnb.engine.ops import numpy as ops
+                out.extend(ops.multiply(reg(variable.value), 1) for variable, reg in layer._regularized)
         return out
 
     def _clear_losses(self):
         for layer in self._flatten_layers():
-            layer._losses = []
+            if layer._losses:
+                layer._losses = []
 
     # Building and calling -----------------------------------------------------------
 

@@ -19,6 +19,7 @@ __all__ = [
 ]
 
 _HALF = (torch.float16, torch.bfloat16)
+_FLOATS = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64))
 
 
 def _float(x, dtype=None):
@@ -206,7 +207,9 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    output = _float(output)
+    output = convert_to_tensor(output)
+    if output.dtype not in _FLOATS:
+        output = _float(output)
     target = convert_to_tensor(target).to(torch.int64)
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = torch.squeeze(target, -1)
