@@ -34,6 +34,9 @@ def check_axis(name, x, axis, arg="axis"):
     """Checks that `axis` (None, an int or a sequence of distinct ints) fits the rank of `x`."""
     if axis is None:
         return
+    ndim = getattr(x, "ndim", None)
+    if type(axis) is int and type(ndim) is int and -ndim <= axis < ndim:
+        return  # the usual case: one valid axis of a tensor
     ndim = len(rules.shape_of(x))
     axes = (axis,) if isinstance(axis, int) else axis
     if not isinstance(axes, (list, tuple)) or not builtins.all(isinstance(a, int) for a in axes):
