@@ -37,7 +37,7 @@ def test_notebook_with_magics_runs_in_a_real_kernel():
     out = [_outputs(cell) for cell in notebook.cells]
 
     first = out[0][0][1].splitlines()
-    assert re.fullmatch(r"kerasnb is on the (jax|torch|tensorflow) backend \(chosen by .+\)\. "
+    assert re.fullmatch(r"kerasnb is on the (numpy|jax|torch|tensorflow) backend \(chosen by .+\)\. "
                         r"%keras_backend lists the backends; %keras_backend NAME switches\.",
                         first[0])
     assert first[1] == "The kerasnb extension is already loaded. To reload it, use:"

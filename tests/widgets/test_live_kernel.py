@@ -104,7 +104,7 @@ def test_stop_and_learning_rate_act_while_fit_runs(backend):
         # the panel and the chart (widgets), then both turned static; the chart was redrawn
         # in its widget, every redraw with the fit's cell as its parent
         assert [m["msg_type"] for m in shown] == ["display_data"] * 2 + ["update_display_data"] * 2
-        assert redraws > 2
+        assert redraws >= 2  # the one that started the slide and at least one more
         final, chart = shown[-2]["content"]["data"], shown[-1]["content"]["data"]
         assert final["text/plain"].startswith("LivePlot: stopped at epoch ")
         assert PLOTLY_MIME in chart and WIDGET_MIME not in chart
