@@ -1,9 +1,6 @@
 """Shared fixtures: run a test once per installed backend, and restore global state."""
 
-import importlib.util
 import os
-import subprocess
-import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERASNB_HOME", os.path.join(os.path.dirname(__file__), ".kerasnb-home"))
@@ -11,25 +8,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # one compute thread per worker: N workers with N threads each oversubscribe the cores,
     # and spinning OpenMP threads (torch) then slow training steps down many times over
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-# Tests compile thousands of tiny XLA programs: with LLVM's optimizations off and XLA's classic
-# CPU emitters, jax compiles them about twice as fast (float semantics unchanged: no fast-math).
-FAST_XLA_FLAGS = ("--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true "
-                  "--xla_cpu_use_fusion_emitters=false")
-
-
-def _set_fast_xla_flags():
-    """Puts FAST_XLA_FLAGS in XLA_FLAGS (kept by xdist workers and subprocesses), after checking
-    in a child process that this jaxlib knows them: XLA aborts on an unknown flag."""
-    if "XLA_FLAGS" in os.environ or importlib.util.find_spec("jax") is None:
-        return
-    probe = subprocess.run([sys.executable, "-c", "import jax; jax.devices()"], capture_output=True,
-                           env=dict(os.environ, XLA_FLAGS=FAST_XLA_FLAGS, JAX_PLATFORMS="cpu"))
-    if probe.returncode == 0:
-        os.environ["XLA_FLAGS"] = FAST_XLA_FLAGS
-
-
-_set_fast_xla_flags()
 
 import pytest  # noqa: E402
 

@@ -29,8 +29,6 @@ def run_scenario(scenario, tmp_path, envs):
     procs = []
     for extra in envs:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **extra)
-        if "XLA_FLAGS" in extra:  # keeps the session's own flags (tests/conftest.py) as well
-            env["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {extra['XLA_FLAGS']}".strip()
         procs.append(subprocess.Popen([sys.executable, WORKERS, scenario, str(tmp_path)], env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
     logs = []
