@@ -146,6 +146,10 @@ def scenario_jax_multiprocess():
     out["diff"] = max_diff(ref.get_weights(), local)
     out["history"] = [h_ref, h_dist]
     out["predict_diff"] = max_diff([ref.predict(x, verbose=0)], [model.predict(x, verbose=0)])
+    # leave together: a process that exits while the other still reads the last gather resets
+    # its gloo connection ("Connection reset by peer"); shutdown waits for every process
+    import jax
+    jax.distributed.shutdown()
     return out
 
 
