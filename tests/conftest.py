@@ -20,14 +20,18 @@ TRAINABLE = ("jax", "torch", "tensorflow")
 
 @pytest.fixture(autouse=True)
 def _restore_globals():
-    """Each test starts from the same seeds and ends with the backend and settings restored."""
+    """Each test starts from the same seeds and ends with the backend, settings and backend
+    environment variables as they were."""
     from kerasnb.engine.random import set_random_seed
     saved_backend = engine_backend.current()
     saved = dict(config._settings)
+    saved_env = {name: os.environ.get(name) for name in ("KERAS_BACKEND", "KERASNB_BACKEND")}
     set_random_seed(1337)
     yield
     config._settings.update(saved)
     engine_backend.set_backend(saved_backend)
+    now = {name: os.environ.get(name) for name in saved_env}
+    assert now == saved_env, f"the test left os.environ {now}, not {saved_env}: later kernels inherit it"
 
 
 @pytest.fixture(params=OP_BACKENDS)

@@ -1,7 +1,6 @@
 """Dtype policies: names and dtypes, quantized policies, DTypePolicyMap, (de)serialization
 against real Keras, the global policy, per-layer dtypes and variable autocasting."""
 
-import os
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ from kerasnb.engine import scope
 from kerasnb.engine.saving.serialization import deserialize_keras_object, serialize_keras_object
 from kerasnb.engine.tensors import Variable
 from tests.engine.ops.checks import to_numpy
+from tests.oracle import real_keras
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +22,7 @@ def _global_policy():
 
 def keras_module():
     """Real Keras 3 (test oracle only), on its numpy backend."""
-    os.environ.setdefault("KERAS_BACKEND", "numpy")
-    import keras
-    return keras
+    return real_keras()
 
 
 @pytest.mark.parametrize("name, compute, variable", [

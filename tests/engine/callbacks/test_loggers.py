@@ -13,6 +13,7 @@ import pytest
 import kerasnb.callbacks as callbacks
 from kerasnb.engine.tensors import Variable
 from tests.engine.callbacks.fakes import FakeModel, run_fit
+from tests.oracle import real_keras
 
 
 def _write_csv(module, path, epochs_logs, append=False, separator=","):
@@ -25,7 +26,7 @@ def _write_csv(module, path, epochs_logs, append=False, separator=","):
 
 @pytest.mark.parametrize("separator", [",", ";"])
 def test_csv_logger_writes_what_keras_writes(tmp_path, separator):
-    import keras
+    keras = real_keras()
     runs = [[{"loss": 1.5, "acc": 0.25}, {"loss": 0.75, "acc": 0.5, "val_loss": 1.0}],
             [{"loss": 0.5, "val_loss": 0.9, "vec": np.array([1, 2])}, {"loss": 0.4}]]
     for module, name in ((callbacks, "ours.csv"), (keras.callbacks, "theirs.csv")):

@@ -9,6 +9,7 @@ import pytest
 
 import kerasnb.callbacks as callbacks
 from tests.engine.callbacks.fakes import FakeModel, run_fit
+from tests.oracle import real_keras
 
 
 class PlainOptimizer:
@@ -62,7 +63,7 @@ SERIES = [np.round(np.random.default_rng(seed).normal(1.0, 0.3, 12).cumsum() / n
     (0, 0, "auto", None, 0, False), (2, 0, "min", None, 0, True), (3, 0.05, "auto", None, 2, True),
     (2, 0, "max", None, 0, True), (1, 0, "auto", 0.5, 0, True), (4, 0.01, "min", 2.0, 1, False)])
 def test_early_stopping_matches_keras(patience, min_delta, mode, baseline, start, restore):
-    import keras
+    keras = real_keras()
     for series in SERIES:
         kwargs = dict(monitor="val_loss", patience=patience, min_delta=min_delta, mode=mode,
                       baseline=baseline, start_from_epoch=start, restore_best_weights=restore)
@@ -116,7 +117,7 @@ def test_auto_mode_uses_the_metric_direction():
 @pytest.mark.parametrize("factor,patience,cooldown,min_lr,min_delta,mode", [
     (0.5, 1, 0, 0.0, 1e-4, "auto"), (0.1, 2, 1, 0.05, 0.0, "min"), (0.5, 0, 2, 0.2, 0.01, "max")])
 def test_reduce_lr_on_plateau_matches_keras(factor, patience, cooldown, min_lr, min_delta, mode):
-    import keras
+    keras = real_keras()
     for series in SERIES:
         kwargs = dict(monitor="val_loss", factor=factor, patience=patience, cooldown=cooldown,
                       min_lr=min_lr, min_delta=min_delta, mode=mode)
@@ -176,7 +177,7 @@ def test_terminate_on_nan():
     dict(filepath="b-{epoch}-{batch}.keras", save_freq=3, monitor="loss"),
     dict(filepath="best.keras", save_best_only=True, mode="max", initial_value_threshold=1.0)])
 def test_model_checkpoint_matches_keras(tmp_path, kwargs):
-    import keras
+    keras = real_keras()
     kwargs = dict(kwargs, filepath=str(tmp_path / kwargs["filepath"]))
     series = [2.0, 1.5, 1.7, 1.2, 1.2, 3.0]
     saved = []

@@ -1,6 +1,5 @@
 """Losses against the real Keras 3 (test oracle only)."""
 
-import os
 
 import numpy as np
 import pytest
@@ -8,14 +7,14 @@ import pytest
 import kerasnb.losses as losses
 from tests.engine.losses.cases import CASES, LABELS, Y_PRED, tolerance
 from tests.engine.ops.checks import to_numpy
+from tests.oracle import real_keras
 
 
 @pytest.mark.parametrize("name", ["huber", "bce_logits_smooth", "binary_focal_balanced_logits",
                                   "categorical_focal_logits", "scce", "tversky_per_row",
                                   "circle", "ctc", "cosine", "kld"])
 def test_against_real_keras(backend, name):
-    os.environ.setdefault("KERAS_BACKEND", "numpy")
-    import keras
+    keras = real_keras()
     cls, kwargs, y_true, y_pred, _ = CASES[name]
     weights = np.linspace(0.0, 2.0, len(y_true)).astype("float32")
     for reduction in ("sum_over_batch_size", "mean_with_sample_weight", "none"):

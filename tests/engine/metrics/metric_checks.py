@@ -1,7 +1,6 @@
 """Helpers shared by the metric tests: the real-Keras oracle, the compiled stateless run,
 and the config round trip."""
 
-import os
 
 import numpy as np
 
@@ -9,13 +8,12 @@ from kerasnb.engine.ops import core
 from kerasnb.engine.saving.serialization import deserialize_keras_object, serialize_keras_object
 from tests.engine.layers.harness import compiled
 from tests.engine.ops.checks import to_numpy
+from tests.oracle import real_keras
 
 
 def keras_metrics():
     """`keras.metrics` of the real Keras 3 (test oracle only), on its numpy backend."""
-    os.environ.setdefault("KERAS_BACKEND", "numpy")
-    import keras
-    return keras.metrics
+    return real_keras().metrics
 
 
 def oracle_result(name, init_kwargs, batches):

@@ -10,6 +10,7 @@ from kerasnb.engine.saving.serialization import (
     builtins_of, deserialize_keras_object, serialize_keras_object)
 from tests.engine.layers.harness import compiled
 from tests.engine.ops.checks import to_numpy
+from tests.oracle import real_keras
 
 COUNT_CLASSES = {"tp": confusion.TruePositives, "fp": confusion.FalsePositives,
                  "tn": confusion.TrueNegatives, "fn": confusion.FalseNegatives}
@@ -348,8 +349,7 @@ def test_bad_arguments(make, words):
 
 @pytest.fixture(scope="module")
 def keras_metrics():
-    import keras
-    return keras.metrics
+    return real_keras().metrics
 
 
 ORACLE_CASES = [
