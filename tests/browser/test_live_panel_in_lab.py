@@ -53,23 +53,22 @@ def test_stop_button_ends_a_long_fit_and_the_panel_turns_static(tmp_path, app):
         "model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(32, activation='relu'),"
         " keras.layers.Dense(1, activation='sigmoid')])\n"
         "model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])\n"
-        "history = model.fit(x, y, validation_split=0.25, epochs=500, batch_size=16)",
+        "history = model.fit(x, y, validation_split=0.25, epochs=2000, batch_size=16)",
         "print('epochs run:', len(history.history['loss']))"])
     with jupyter(str(tmp_path), app) as url, chromium_page() as page:
         start_run_all(page, url, "live.ipynb", app)
         stop = page.get_by_role("button", name="Stop")
         stop.wait_for(timeout=120_000)
-        page.wait_for_function(  # the progress line moves on while fit runs
-            "() => /Epoch [2-9]\\/500/.test(document.body.innerText)", timeout=240_000)
+        page.wait_for_function(  # the progress line moves on while fit runs (an epoch: ~0.2 s)
+            "() => /Epoch ([2-9]|\\d\\d+)\\/2000/.test(document.body.innerText)", timeout=240_000)
         page.wait_for_function(_LIVE_CHART_DRAWN, timeout=30_000)
         first = page.evaluate(_BATCH_LINE)
         page.wait_for_function(  # redrawn in place with newer batches
             f"() => ({_LIVE_CHART_DRAWN})() && ({_BATCH_LINE})() !== {json.dumps(first)}", timeout=30_000)
         assert page.locator(".widget-progress, .progress").first.is_visible()
         if app == "lab":
-            page.wait_for_function(  # a steady rate in the picture: well into an epoch
-                "() => /step [4-8]\\d\\/96 · ETA/.test(document.body.innerText)",
-                timeout=60_000)
+            page.wait_for_function(  # a rate and an ETA in the picture
+                "() => /step \\d+\\/96 · ETA/.test(document.body.innerText)", timeout=60_000)
             page.screenshot(path=os.path.join(DOCS, "live_panel.png"))
         stop.click()
         page.wait_for_selector(".kerasnb-live-summary", timeout=120_000)
@@ -78,7 +77,7 @@ def test_stop_button_ends_a_long_fit_and_the_panel_turns_static(tmp_path, app):
         page.wait_for_function("() => document.body.innerText.includes('epochs run:')",
                                timeout=60_000)
         ran = int(page.locator("pre", has_text="epochs run:").inner_text().split(":")[1])
-        assert 1 <= ran < 500
+        assert 1 <= ran < 2000
         assert page.get_by_role("button", name="Stop").count() == 0  # widgets closed
         page.wait_for_function(_LIVE_CHART_DRAWN, timeout=30_000)  # the static chart
         (final,) = plotly_traces(page)

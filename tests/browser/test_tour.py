@@ -103,14 +103,6 @@ def test_problems_name_each_failure():
         "shows 'VBox(children=(...))' for a widget"]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
-def test_cells_meant_to_raise_are_tagged_for_run_all(path):
-    # Lab's "Run All" stops at the first error unless the cell carries this tag.
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
-            assert "raises-exception" in cell.metadata.get("tags", []), cell.source
-
-
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
     """One JupyterLab serving an output-free copy of notebooks/ (the repository's files are
