@@ -24,7 +24,7 @@ The raw loops are what a competent user writes, with the same math and bookkeepi
   hand-written Adam, fed one NumPy batch per step (as `fit` is).
 
     python bench/fit_throughput.py [--backends jax,torch,tensorflow] [--models mlp,cnn]
-                                   [--rounds 3] [--threads N] [--quick]
+                                   [--rounds 5] [--threads N] [--quick]
 """
 
 import argparse
@@ -336,7 +336,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="jax,torch,tensorflow")
     parser.add_argument("--models", default="mlp,cnn")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=None,
                         help="intra-op threads for every framework (default: their own)")
     parser.add_argument("--quick", action="store_true", help="few samples, 1 round (smoke test)")
