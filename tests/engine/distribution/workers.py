@@ -2,7 +2,7 @@
 
 Device counts must be fixed before a framework starts (XLA_FLAGS, logical TensorFlow
 devices, a torch.distributed group), so each scenario runs as
-``python workers.py SCENARIO OUT_DIR`` and writes ``OUT_DIR/<process id>.json``: the
+``python workers.py SCENARIO OUT_DIR PROCESSES`` and writes ``OUT_DIR/<process id>.json``: the
 largest weight differences to single-device training on the same global batches, logs,
 device lists, error messages. The tests read them.
 """
@@ -10,6 +10,7 @@ device lists, error messages. The tests read them.
 import json
 import os
 import sys
+import time
 import traceback
 
 import numpy as np
@@ -146,10 +147,6 @@ def scenario_jax_multiprocess():
     out["diff"] = max_diff(ref.get_weights(), local)
     out["history"] = [h_ref, h_dist]
     out["predict_diff"] = max_diff([ref.predict(x, verbose=0)], [model.predict(x, verbose=0)])
-    # leave together: a process that exits while the other still reads the last gather resets
-    # its gloo connection ("Connection reset by peer"); shutdown waits for every process
-    import jax
-    jax.distributed.shutdown()
     return out
 
 
@@ -257,16 +254,30 @@ def scenario_tensorflow_multiworker():
     return out
 
 
+def leave_together(out_dir, processes, timeout=60.0):
+    """Waits until every process of the scenario wrote its result. A process that exits while
+    another still reads its last collective resets their connection ("Connection reset by
+    peer" in gloo): a result is written only after its process's last collective."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len([n for n in os.listdir(out_dir) if n.endswith(".json")]) >= processes:
+            return
+        time.sleep(0.05)
+
+
 def main():
-    scenario, out_dir = sys.argv[1], sys.argv[2]
+    scenario, out_dir, processes = sys.argv[1], sys.argv[2], int(sys.argv[3])
     try:
         result = globals()[f"scenario_{scenario}"]()
     except Exception:
         result = {"crash": traceback.format_exc()}
     name = str(result.get("rank", result.get("process", 0)))
-    with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
+    partial = os.path.join(out_dir, f"{name}.partial")
+    with open(partial, "w") as f:
         json.dump(result, f)
+    os.replace(partial, os.path.join(out_dir, f"{name}.json"))  # seen whole or not at all
     sys.stdout.flush()
+    leave_together(out_dir, processes)
     os._exit(0)  # skip the frameworks' slow teardown (thread pools, gloo, strategies)
 
 
