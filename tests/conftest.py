@@ -31,7 +31,7 @@ def _restore_globals():
     config._settings.update(saved)
     engine_backend.set_backend(saved_backend)
     now = {name: os.environ.get(name) for name in saved_env}
-    assert now == saved_env, f"the test left os.environ {now}, not {saved_env}: later kernels inherit it"
+    assert now == saved_env, f"the test left os.environ {now}, not {saved_env}: kernels inherit it"
 
 
 @pytest.fixture(params=OP_BACKENDS)

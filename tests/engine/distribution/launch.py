@@ -29,8 +29,9 @@ def run_scenario(scenario, tmp_path, envs):
     procs = []
     for extra in envs:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **extra)
-        procs.append(subprocess.Popen([sys.executable, WORKERS, scenario, str(tmp_path), str(len(envs))], env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        command = [sys.executable, WORKERS, scenario, str(tmp_path), str(len(envs))]
+        procs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True))
     logs = []
     try:
         for proc in procs:
