@@ -407,7 +407,8 @@ class Layer(QuantizationMethods):
                 out.extend(layer._losses)
             if layer._regularized:
                 from kerasnb.engine.ops import numpy as ops
-                out.extend(ops.multiply(reg(variable.value), 1) for variable, reg in layer._regularized)
+                out.extend(ops.multiply(reg(variable.value), 1)
+                           for variable, reg in layer._regularized)
         return out
 
     def _clear_losses(self):

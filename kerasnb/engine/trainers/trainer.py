@@ -361,7 +361,7 @@ class Trainer:
                 batch_size=iterator.data_adapter.batch_size)
             history = next(c for c in callback_list.callbacks if isinstance(c, History))
             self.stop_training, self._initial_epoch = False, None
-            run = quiet = None
+            run = None
             callback_list.on_train_begin()
             initial_epoch = self._initial_epoch or initial_epoch  # BackupAndRestore resumes
             if self._needs_build():  # from a batch of its own, as Keras (one shuffle drawn)
@@ -381,13 +381,11 @@ class Trainer:
                         run = self._step_function("train", () if on_device else _text_of(batches[0]))
                         if on_device:
                             run = run.on_device(iterator.data_adapter.arrays)
-                        quiet = getattr(run, "without_logs", None)
+                        if not _reads_batch_logs(callback_list):
+                            run = getattr(run, "without_logs", run)
                     callback_list.on_train_batch_begin(step)
                     with guard.step():
-                        if quiet is not None and not _reads_batch_logs(callback_list):
-                            logs = quiet(batches)
-                        else:
-                            logs = run(batches)
+                        logs = run(batches)
                     callback_list.on_train_batch_end(step + len(batches) - 1, logs)
                     if self.stop_training:
                         break
@@ -577,25 +575,26 @@ def _make_runner(model, kind, cache, text=()):
     compile_it, jit = _compilation(model, module, bool(text))
     keep_text = bool(text)
     if not compile_it:
-        def run_eager(batches):
-            with frozen:
-                for batch in batches:
-                    result = step(_to_backend(batch, keep_text=keep_text))
-            return result
+        def eagerly(step):
+            def run_eager(batches):
+                with frozen:
+                    for batch in batches:
+                        result = step(_to_backend(batch, keep_text=keep_text))
+                return result
+            return run_eager
 
+        def step_without_logs(data):
+            """The train step for logs nobody reads: the metrics are updated, their results
+            are left for `get_metrics_result()` when logs are needed."""
+            x, y, y_pred, sample_weight = model._train_step_updates(data)
+            model._update_compiled_metrics(y, y_pred, sample_weight)
+            return _RESULTS_LATER
+
+        run_eager = eagerly(step)
         if spread is not None:
             return spread.wrap(run_eager)
         if kind == "train" and _default_train_logs(model):
-            def run_without_logs(batches):
-                """`run_eager` for steps whose logs nobody reads: the metrics are updated but
-                their results are left for `get_metrics_result()` when logs are needed."""
-                with frozen:
-                    for batch in batches:
-                        data = _to_backend(batch, keep_text=keep_text)
-                        x, y, y_pred, sample_weight = model._train_step_updates(data)
-                        model._update_compiled_metrics(y, y_pred, sample_weight)
-                return _RESULTS_LATER
-            run_eager.without_logs = run_without_logs
+            run_eager.without_logs = eagerly(step_without_logs)
         return run_eager
 
     variables = _unique(model.variables + (model.metrics_variables + model.optimizer.variables
@@ -687,7 +686,8 @@ def _default_train_logs(model):
     """Whether `model`'s train step logs are `get_metrics_result()` after the metric
     updates, as `Trainer` writes them (none of the three methods overridden)."""
     kind = type(model)
-    return (kind.train_step is Trainer.train_step and kind.compute_metrics is Trainer.compute_metrics
+    return (kind.train_step is Trainer.train_step
+            and kind.compute_metrics is Trainer.compute_metrics
             and kind.get_metrics_result is Trainer.get_metrics_result)
 
 
